@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+
+namespace VisPruner.Imaging.Jpeg;
+
+/// <summary>Reads the Orientation tag (0x0112) from an APP1 Exif segment; anything malformed reads as 1.</summary>
+internal static class ExifOrientationReader
+{
+    public static int Read(ReadOnlySpan<byte> segment)
+    {
+        if (!segment.StartsWith("Exif\0\0"u8))
+        {
+            return 1;
+        }
+
+        ReadOnlySpan<byte> tiff = segment[6..];
+        if (tiff.Length < 8)
+        {
+            return 1;
+        }
+
+        bool little = tiff[0] == 'I' && tiff[1] == 'I';
+        if (!little && !(tiff[0] == 'M' && tiff[1] == 'M'))
+        {
+            return 1;
+        }
+
+        uint ifd = ReadUInt32(tiff[4..], little);
+        if (ifd > (uint)tiff.Length - 2)
+        {
+            return 1;
+        }
+
+        int entries = ReadUInt16(tiff[(int)ifd..], little);
+        for (int i = 0; i < entries; i++)
+        {
+            int entry = (int)ifd + 2 + (12 * i);
+            if (entry + 12 > tiff.Length)
+            {
+                break;
+            }
+
+            if (ReadUInt16(tiff[entry..], little) == 0x0112 && ReadUInt16(tiff[(entry + 2)..], little) == 3)
+            {
+                int value = ReadUInt16(tiff[(entry + 8)..], little);
+                return value is >= 1 and <= 8 ? value : 1;
+            }
+        }
+
+        return 1;
+    }
+
+    private static ushort ReadUInt16(ReadOnlySpan<byte> s, bool little) =>
+        little ? BinaryPrimitives.ReadUInt16LittleEndian(s) : BinaryPrimitives.ReadUInt16BigEndian(s);
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> s, bool little) =>
+        little ? BinaryPrimitives.ReadUInt32LittleEndian(s) : BinaryPrimitives.ReadUInt32BigEndian(s);
+}
