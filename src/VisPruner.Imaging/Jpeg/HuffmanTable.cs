@@ -30,6 +30,11 @@ internal sealed class HuffmanTable
             {
                 for (int i = 0; i < n; i++, k++, code++)
                 {
+                    if (code >= 1 << length)
+                    {
+                        throw new InvalidImageException("JPEG Huffman table is over-subscribed (more codes than the lengths allow).");
+                    }
+
                     if (length <= LookupBits)
                     {
                         int shift = LookupBits - length;
@@ -42,11 +47,6 @@ internal sealed class HuffmanTable
                 }
 
                 MaxCode[length] = code - 1;
-            }
-
-            if (code > 1 << length)
-            {
-                throw new InvalidImageException("JPEG Huffman table is over-subscribed (more codes than the lengths allow).");
             }
 
             code <<= 1;

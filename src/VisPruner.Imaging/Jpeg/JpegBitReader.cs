@@ -20,8 +20,8 @@ internal ref struct JpegBitReader
     /// <summary>Offset of the next unread byte in the file.</summary>
     public int Position { get; private set; }
 
-    /// <summary>True once bits past the end of the file have been consumed (the file is truncated).</summary>
-    public readonly bool ReadPastEnd => _paddedBytes * 8 > _count && Position >= _data.Length;
+    /// <summary>True once padding bits (past a marker or the end of the file) have been consumed, not just peeked.</summary>
+    public readonly bool Overran => _paddedBytes * 8 > _count;
 
     private void Fill()
     {

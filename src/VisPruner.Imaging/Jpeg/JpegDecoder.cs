@@ -9,6 +9,9 @@ namespace VisPruner.Imaging.Jpeg;
 /// </summary>
 internal ref struct JpegDecoder
 {
+    // Real progressive files use about a dozen scans; each scan may touch every block, so cap them.
+    private const int MaxScans = 500;
+
     private readonly ReadOnlySpan<byte> _data;
     private readonly ImageDecoderOptions _options;
     private readonly ushort[]?[] _quantTables = new ushort[4][];
@@ -151,7 +154,7 @@ internal ref struct JpegDecoder
         int length = BinaryPrimitives.ReadUInt16BigEndian(_data[_position..]);
         if (length < 2 || _position + length > _data.Length)
         {
-            throw new InvalidImageException($"JPEG segment at offset {_position} declares {length} bytes, beyond the end of the file.");
+            throw new InvalidImageException($"JPEG segment at offset {_position} declares {length} bytes, beyond the end of the file (truncated or corrupt).");
         }
 
         ReadOnlySpan<byte> segment = _data.Slice(_position + 2, length - 2);
@@ -189,7 +192,7 @@ internal ref struct JpegDecoder
         {
             if (s.Length < 17)
             {
-                throw new InvalidImageException("JPEG DHT segment is truncated.");
+                throw new InvalidImageException("JPEG Huffman table segment (DHT) is truncated.");
             }
 
             int tableClass = s[0] >> 4;
@@ -202,7 +205,7 @@ internal ref struct JpegDecoder
 
             if (tableClass > 1 || id > 3 || total > 256 || s.Length < 17 + total)
             {
-                throw new InvalidImageException("JPEG DHT segment is malformed.");
+                throw new InvalidImageException("JPEG Huffman table segment (DHT) is malformed.");
             }
 
             var table = new HuffmanTable(s.Slice(1, 16), s.Slice(17, total));
@@ -214,6 +217,11 @@ internal ref struct JpegDecoder
     private void ReadScan(ReadOnlySpan<byte> s)
     {
         JpegFrame frame = _frame ?? throw new InvalidImageException("JPEG scan appears before the frame header.");
+        if (frame.ScansRead >= MaxScans)
+        {
+            throw new InvalidImageException($"JPEG file has more than {MaxScans} scans.");
+        }
+
         int count = s.IsEmpty ? 0 : s[0];
         if (count is < 1 or > 4 || s.Length != 4 + (2 * count))
         {

@@ -60,9 +60,10 @@ internal readonly ref struct JpegScanDecoder
                 }
             }
 
-            if (reader.ReadPastEnd)
+            // Stopping here bounds the work a hostile file can cause to the data it actually contains.
+            if (reader.Overran)
             {
-                throw new InvalidImageException("JPEG file is truncated: entropy-coded data ends before the scan is complete.");
+                throw new InvalidImageException("JPEG entropy-coded data ends before the scan is complete (truncated or corrupt file).");
             }
         }
     }

@@ -44,7 +44,7 @@ internal static class PngDecoder
             uint length = BinaryPrimitives.ReadUInt32BigEndian(data[pos..]);
             if (length > int.MaxValue || length > data.Length - pos - 12)
             {
-                throw new InvalidImageException($"PNG chunk at offset {pos} declares {length} bytes, beyond the end of the file.");
+                throw new InvalidImageException($"PNG chunk at offset {pos} declares {length} bytes, beyond the end of the file (truncated or corrupt).");
             }
 
             ReadOnlySpan<byte> type = data.Slice(pos + 4, 4);
