@@ -1,0 +1,205 @@
+using VisPruner.Imaging.Processing;
+
+namespace VisPruner.Imaging.Phi3Vision;
+
+/// <summary>
+/// Turns images into Phi-3(.5)-vision's <c>pixel_values</c> and <c>image_sizes</c>, reproducing Hugging Face's
+/// <c>Phi3VImageProcessor</c>: HD transform (portrait images handled transposed; aspect-preserving bilinear resize
+/// to <c>scale * 336</c> px wide, with <c>scale * ceil(scale / ratio) &lt;= num_crops</c>; white padding to
+/// 336-px multiples, centred), CLIP normalisation, a bicubic 336x336 global view, and the crops row by row.
+/// </summary>
+/// <remarks>Instances hold only immutable settings and are safe to use from several threads at once.</remarks>
+public sealed class Phi3VisionImageProcessor
+{
+    private const int Crop = Phi3VisionImageLayout.CropSize;
+    private const int CropPlane = Crop * Crop;
+    private readonly float[][] _normalize;
+
+    /// <summary>Creates a processor.</summary>
+    /// <param name="options">Settings; defaults (16 crops, CLIP mean/std) when null.</param>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public Phi3VisionImageProcessor(Phi3VisionProcessorOptions? options = null)
+    {
+        Options = options ?? new Phi3VisionProcessorOptions();
+        Options.Validate();
+        _normalize = new float[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            // Same float32 operations as ToTensor() (/255) followed by Normalize (-mean, /std).
+            _normalize[c] = new float[256];
+            for (int v = 0; v < 256; v++)
+            {
+                _normalize[c][v] = (((float)v / 255f) - Options.ImageMean[c]) / Options.ImageStd[c];
+            }
+        }
+    }
+
+    /// <summary>The settings in use.</summary>
+    public Phi3VisionProcessorOptions Options { get; }
+
+    /// <summary>Computes the layout an image of the given size gets, without processing pixels.</summary>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    public Phi3VisionImageLayout GetLayout(int width, int height)
+    {
+        HdPlan plan = HdPlan.Create(width, height, Options.NumCrops);
+        return new Phi3VisionImageLayout(plan.PaddedHeight, plan.PaddedWidth);
+    }
+
+    /// <summary>Processes one image.</summary>
+    /// <param name="image">The decoded image.</param>
+    public Phi3VisionInputs Process(RgbImage image) => Process([image]);
+
+    /// <summary>Processes a batch of images into one set of model inputs.</summary>
+    /// <param name="images">Decoded images (at least one).</param>
+    /// <param name="cancellationToken">Checked between images.</param>
+    /// <exception cref="ArgumentException"><paramref name="images"/> is empty.</exception>
+    public Phi3VisionInputs Process(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("At least one image is required.", nameof(images));
+        }
+
+        int slots = Options.NumCrops + 1;
+        long perImage = (long)slots * 3 * CropPlane;
+        float[] pixelValues = new float[checked(images.Count * perImage)];
+        long[] sizes = new long[images.Count * 2];
+        var layouts = new Phi3VisionImageLayout[images.Count];
+        for (int i = 0; i < images.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            RgbImage image = images[i] ?? throw new ArgumentException($"Image {i} is null.", nameof(images));
+            layouts[i] = ProcessOne(image, pixelValues.AsSpan((int)(i * perImage), (int)perImage));
+            sizes[2 * i] = layouts[i].Height;
+            sizes[(2 * i) + 1] = layouts[i].Width;
+        }
+
+        return new Phi3VisionInputs(pixelValues, Options.NumCrops, sizes, layouts);
+    }
+
+    private Phi3VisionImageLayout ProcessOne(RgbImage image, Span<float> output)
+    {
+        HdPlan plan = HdPlan.Create(image.Width, image.Height, Options.NumCrops);
+        RgbImage resized = PillowResampler.Resize(image, plan.ResizedWidth, plan.ResizedHeight, ResampleFilter.Bilinear, verticalFirst: plan.Transposed);
+        var padded = new PaddedView(resized, plan);
+        var layout = new Phi3VisionImageLayout(plan.PaddedHeight, plan.PaddedWidth);
+        WriteGlobalView(padded, output[..(3 * CropPlane)]);
+        for (int row = 0; row < layout.CropRows; row++)
+        {
+            for (int col = 0; col < layout.CropColumns; col++)
+            {
+                int slot = 1 + (row * layout.CropColumns) + col;
+                WriteCrop(padded, row * Crop, col * Crop, output.Slice(slot * 3 * CropPlane, 3 * CropPlane));
+            }
+        }
+
+        return layout;
+    }
+
+    private void WriteCrop(PaddedView padded, int top, int left, Span<float> output)
+    {
+        for (int y = 0; y < Crop; y++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                padded.NormalizedRow(top + y, left, Crop, c, _normalize[c], output.Slice((c * CropPlane) + (y * Crop), Crop));
+            }
+        }
+    }
+
+    /// <summary>PyTorch bicubic interpolation of the normalised padded image down (or up) to 336x336.</summary>
+    private void WriteGlobalView(PaddedView padded, Span<float> output)
+    {
+        TorchBicubic xs = TorchBicubic.Create(padded.Width, Crop);
+        TorchBicubic ys = TorchBicubic.Create(padded.Height, Crop);
+        Span<float> rows = new float[4 * 3 * padded.Width];
+        for (int oy = 0; oy < Crop; oy++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    padded.NormalizedRow(ys.Indices[(4 * oy) + j], 0, padded.Width, c, _normalize[c], rows.Slice(((j * 3) + c) * padded.Width, padded.Width));
+                }
+            }
+
+            for (int c = 0; c < 3; c++)
+            {
+                for (int ox = 0; ox < Crop; ox++)
+                {
+                    float sum = 0f;
+                    for (int j = 0; j < 4; j++)
+                    {
+                        ReadOnlySpan<float> row = rows.Slice(((j * 3) + c) * padded.Width, padded.Width);
+                        int xi = 4 * ox;
+                        float t = row[xs.Indices[xi]] * xs.Weights[xi];
+                        t += row[xs.Indices[xi + 1]] * xs.Weights[xi + 1];
+                        t += row[xs.Indices[xi + 2]] * xs.Weights[xi + 2];
+                        t += row[xs.Indices[xi + 3]] * xs.Weights[xi + 3];
+                        float weighted = t * ys.Weights[(4 * oy) + j];
+                        sum = j == 0 ? weighted : sum + weighted;
+                    }
+
+                    output[(c * CropPlane) + (oy * Crop) + ox] = sum;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sizes of the HD transform, in the image's own orientation.</summary>
+    private readonly record struct HdPlan(bool Transposed, int ResizedWidth, int ResizedHeight, int PaddedWidth, int PaddedHeight, int OffsetX, int OffsetY)
+    {
+        public static HdPlan Create(int width, int height, int numCrops)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+            bool transposed = width < height;
+            int longSide = transposed ? height : width;
+            int shortSide = transposed ? width : height;
+            double ratio = (double)longSide / shortSide;
+            int scale = 1;
+            while (scale * Math.Ceiling(scale / ratio) <= numCrops)
+            {
+                scale++;
+            }
+
+            scale--;
+            int newLong = scale * Crop;
+
+            // Extreme aspect ratios would round the short side to 0 pixels; keep one row instead.
+            int newShort = Math.Max(1, (int)(newLong / ratio));
+            int paddedShort = (int)(Math.Ceiling(newShort / (double)Crop) * Crop);
+            int offset = (paddedShort - newShort) / 2;
+            return transposed
+                ? new HdPlan(true, newShort, newLong, paddedShort, newLong, offset, 0)
+                : new HdPlan(false, newLong, newShort, newLong, paddedShort, 0, offset);
+        }
+    }
+
+    /// <summary>The resized image placed on a white canvas of the padded size, read row by row.</summary>
+    private readonly struct PaddedView(RgbImage resized, HdPlan plan)
+    {
+        public int Width => plan.PaddedWidth;
+
+        public int Height => plan.PaddedHeight;
+
+        public void NormalizedRow(int y, int x0, int count, int channel, float[] lut, Span<float> output)
+        {
+            int ry = y - plan.OffsetY;
+            if ((uint)ry >= (uint)resized.Height)
+            {
+                output[..count].Fill(lut[255]);
+                return;
+            }
+
+            ReadOnlySpan<byte> row = resized.GetRow(ry);
+            for (int i = 0; i < count; i++)
+            {
+                int rx = x0 + i - plan.OffsetX;
+                output[i] = (uint)rx < (uint)resized.Width ? lut[row[(3 * rx) + channel]] : lut[255];
+            }
+        }
+    }
+}
