@@ -1,0 +1,14 @@
+namespace VisPruner.Tokenizers.Normalizers;
+
+internal sealed class SequenceNormalizer(IReadOnlyList<Normalizer> normalizers) : Normalizer
+{
+    public override string Normalize(string text)
+    {
+        foreach (var normalizer in normalizers)
+        {
+            text = normalizer.Normalize(text);
+        }
+
+        return text;
+    }
+}

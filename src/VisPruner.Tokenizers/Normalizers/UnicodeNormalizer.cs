@@ -1,0 +1,14 @@
+using System.Text;
+
+namespace VisPruner.Tokenizers.Normalizers;
+
+/// <summary>
+/// Unicode normalization (NFC, NFD, NFKC, NFKD). Uses the platform's Unicode data (ICU or NLS): an
+/// application running with InvariantGlobalization cannot normalize, and non-normalized input then
+/// passes through unchanged.
+/// </summary>
+internal sealed class UnicodeNormalizer(NormalizationForm form) : Normalizer
+{
+    public override string Normalize(string text) =>
+        Ascii.IsValid(text) || text.IsNormalized(form) ? text : text.Normalize(form);
+}
