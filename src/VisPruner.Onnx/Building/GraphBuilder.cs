@@ -68,6 +68,16 @@ public sealed partial class GraphBuilder
         return Output(named, shape);
     }
 
+    /// <summary>
+    /// Makes a tensor of the enclosing graph usable here, for a subgraph (e.g. a Loop body) that reads
+    /// it from the outer scope.
+    /// </summary>
+    public GraphValue OuterScope(GraphValue outer)
+    {
+        Claim(outer.Name);
+        return Track(outer.Name, outer.DataType);
+    }
+
     /// <summary>Adds an initializer holding <paramref name="data"/>.</summary>
     public GraphValue Initializer<T>(string name, ReadOnlySpan<long> dims, ReadOnlySpan<T> data) where T : unmanaged
     {
@@ -192,6 +202,9 @@ public sealed partial class GraphBuilder
 
         return model;
     }
+
+    /// <summary>The finished graph alone, e.g. as the body of a Loop or If in another builder's graph.</summary>
+    public GraphProto BuildGraph() => Build().Graph;
 
     /// <summary>The finished model, serialized (for an in-memory session).</summary>
     public byte[] ToBytes() => OnnxModelFile.ToBytes(Build());

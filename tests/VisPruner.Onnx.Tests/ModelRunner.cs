@@ -1,0 +1,44 @@
+using VisPruner.OnnxRuntime;
+
+namespace VisPruner.Onnx.Tests;
+
+/// <summary>Runs a built model on the real ONNX Runtime and copies the outputs out.</summary>
+internal static class ModelRunner
+{
+    public static float[] RunSingle(GraphBuilder builder, params (string Name, OrtValue Value)[] inputs) => Run(builder, inputs)[0];
+
+    public static float[][] Run(GraphBuilder builder, params (string Name, OrtValue Value)[] inputs)
+    {
+        using var session = InferenceSession.Load(builder.ToBytes());
+        return Run(session, inputs);
+    }
+
+    public static float[][] Run(InferenceSession session, params (string Name, OrtValue Value)[] inputs)
+    {
+        try
+        {
+            using SessionOutputs outputs = session.Run(inputs.Select(i => KeyValuePair.Create(i.Name, i.Value)));
+            return outputs.Select(o => o.ToArray<float>()).ToArray();
+        }
+        finally
+        {
+            foreach ((_, OrtValue value) in inputs)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    public static void AssertClose(float[] expected, float[] actual, float tolerance = 1e-5f)
+    {
+        Xunit.Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float allowed = tolerance * Math.Max(1f, Math.Abs(expected[i]));
+            if (!(Math.Abs(expected[i] - actual[i]) <= allowed))
+            {
+                Xunit.Assert.Fail($"Element {i}: expected {expected[i]}, got {actual[i]} (tolerance {allowed}).");
+            }
+        }
+    }
+}

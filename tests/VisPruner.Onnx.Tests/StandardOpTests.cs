@@ -1,0 +1,145 @@
+using VisPruner.OnnxRuntime;
+using Xunit;
+
+namespace VisPruner.Onnx.Tests;
+
+public class StandardOpTests
+{
+    [Fact]
+    public void MatMul_plus_bias_matches_a_direct_product_for_a_dynamic_batch()
+    {
+        var b = new GraphBuilder("linear", seed: 7);
+        GraphValue x = b.Input("x", OnnxDataType.Float, "batch", 5);
+        GraphValue w = b.RandomNormal("w", [5, 3], std: 0.5f);
+        GraphValue bias = b.RandomNormal("bias", [3]);
+        b.Output(b.Add(b.MatMul(x, w), bias), "y");
+        float[] weights = OnnxTensors.Read<float>(b.Build().Graph.Initializer[0]);
+        float[] biasValues = OnnxTensors.Read<float>(b.Build().Graph.Initializer[1]);
+        float[] input = new TensorRandom(1).Normal(4 * 5);
+
+        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [4, 5])));
+
+        float[] expected = Reference.MatMul(input, weights, 4, 5, 3);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            expected[i] += biasValues[i % 3];
+        }
+
+        ModelRunner.AssertClose(expected, y);
+    }
+
+    [Fact]
+    public void Gemm_with_transposed_weight_matches_a_direct_product()
+    {
+        var b = new GraphBuilder();
+        GraphValue x = b.Input("x", OnnxDataType.Float, 2, 3);
+        float[] wt = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]; // [4, 3], used transposed
+        b.Output(b.Gemm(x, b.Initializer<float>("wt", [4, 3], wt), transB: true, alpha: 0.5f), "y");
+        float[] input = [1, -1, 2, 0, 3, -2];
+
+        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [2, 3])));
+
+        var w = new float[12];
+        for (int i = 0; i < 4; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                w[j * 4 + i] = wt[i * 3 + j] * 0.5f;
+            }
+        }
+
+        ModelRunner.AssertClose(Reference.MatMul(input, w, 2, 3, 4), y);
+    }
+
+    [Fact]
+    public void Softmax_matches_a_direct_computation()
+    {
+        var b = new GraphBuilder();
+        b.Output(b.Softmax(b.Input("x", OnnxDataType.Float, 3, 7)), "y");
+        float[] input = new TensorRandom(3).Normal(21, std: 3);
+
+        ModelRunner.AssertClose(Reference.Softmax(input, 7), ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [3, 7]))));
+    }
+
+    [Fact]
+    public void LayerNormalization_and_Gelu_match_direct_computations()
+    {
+        var b = new GraphBuilder(seed: 11);
+        GraphValue x = b.Input("x", OnnxDataType.Float, 2, 8);
+        GraphValue scale = b.RandomNormal("scale", [8], mean: 1f, std: 0.1f);
+        GraphValue bias = b.RandomNormal("bias", [8], std: 0.1f);
+        GraphValue norm = b.LayerNormalization(x, scale, bias, epsilon: 1e-5f);
+        b.Output(norm, "norm");
+        b.Output(b.Gelu(norm), "gelu");
+        var graph = b.Build().Graph;
+        float[] scaleValues = OnnxTensors.Read<float>(graph.Initializer[0]);
+        float[] biasValues = OnnxTensors.Read<float>(graph.Initializer[1]);
+        float[] input = new TensorRandom(4).Normal(16, mean: 2, std: 3);
+
+        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensor(input, [2, 8])));
+
+        float[] expectedNorm = Reference.LayerNorm(input, scaleValues, biasValues, 1e-5f);
+        ModelRunner.AssertClose(expectedNorm, outputs[0], 1e-4f);
+        ModelRunner.AssertClose(expectedNorm.Select(Reference.Gelu).ToArray(), outputs[1], 1e-4f);
+    }
+
+    [Fact]
+    public void Gather_then_ScatterND_places_feature_rows_at_placeholder_positions()
+    {
+        // The embedding pattern: look token rows up, then overwrite the placeholder positions with image features.
+        var b = new GraphBuilder();
+        GraphValue ids = b.Input("ids", OnnxDataType.Int64, "seq");
+        GraphValue positions = b.Input("positions", OnnxDataType.Int64, "rows", 1);
+        GraphValue features = b.Input("features", OnnxDataType.Float, "rows", 2);
+        GraphValue table = b.Initializer<float>("table", [3, 2], [0, 0, 10, 11, 20, 21]);
+        b.Output(b.ScatterND(b.Gather(table, ids), positions, features), "embeds");
+
+        float[] y = ModelRunner.RunSingle(b,
+            ("ids", OrtValue.CreateTensor(new long[] { 1, 0, 0, 2 }, [4])),
+            ("positions", OrtValue.CreateTensor(new long[] { 1, 2 }, [2, 1])),
+            ("features", OrtValue.CreateTensor(new float[] { -1, -2, -3, -4 }, [2, 2])));
+
+        Assert.Equal(new float[] { 10, 11, -1, -2, -3, -4, 20, 21 }, y);
+    }
+
+    [Fact]
+    public void Shape_ops_compose_as_their_definitions_say()
+    {
+        var b = new GraphBuilder();
+        GraphValue x = b.Input("x", OnnxDataType.Float, 2, 3);
+        GraphValue t = b.Transpose(x, [1, 0]);                        // [3, 2]
+        GraphValue r = b.Reshape(t, [1, -1]);                         // [1, 6]
+        GraphValue c = b.Concat(0, [r, r]);                           // [2, 6]
+        GraphValue s = b.Slice(c, [1, 2], [2, 5]);                    // [1, 3]
+        GraphValue mean = b.ReduceMean(x, [1], keepDims: false);      // [2]
+        GraphValue positive = b.Less(b.Scalar(0f), x);
+        GraphValue clipped = b.Where(positive, x, b.Scalar(0f));
+        b.Output(s, "slice");
+        b.Output(mean, "mean");
+        b.Output(b.Unsqueeze(b.Squeeze(b.Unsqueeze(clipped, [0]), [0]), [0]), "clipped");
+        float[] input = [1, -2, 3, -4, 5, -6];
+
+        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensor(input, [2, 3])));
+
+        // Transposed: [1, -4, -2, 5, 3, -6]; row 1 of the concat, columns 2..4: [-2, 5, 3].
+        Assert.Equal(new float[] { -2, 5, 3 }, outputs[0]);
+        ModelRunner.AssertClose([(1 - 2 + 3) / 3f, (-4 + 5 - 6) / 3f], outputs[1]);
+        Assert.Equal(new float[] { 1, 0, 3, 0, 5, 0 }, outputs[2]);
+    }
+
+    [Fact]
+    public void Cast_and_Shape_outputs_carry_their_own_element_types()
+    {
+        var b = new GraphBuilder();
+        GraphValue x = b.Input("x", OnnxDataType.Float, "n");
+        b.Output(b.Cast(x, OnnxDataType.Int64), "as_int");
+        b.Output(b.Shape(x), "shape");
+        using var session = InferenceSession.Load(b.ToBytes());
+        using var input = OrtValue.CreateTensor(new float[] { 1.9f, -2.2f, 3 }, [3]);
+
+        using SessionOutputs outputs = session.Run([KeyValuePair.Create("x", input)]);
+
+        Assert.Equal(new long[] { 1, -2, 3 }, outputs["as_int"].ToArray<long>());
+        Assert.Equal(new long[] { 3 }, outputs["shape"].ToArray<long>());
+    }
+}
