@@ -5,14 +5,17 @@ namespace VisPruner.Imaging.Tests;
 
 /// <summary>
 /// The processor's tensors match Hugging Face's Phi-3.5-vision arithmetic, reproduced with Pillow and torch
-/// in Fixtures/generate_phi3v.py. Crops must be exact to float32 rounding (the bilinear resize is
-/// integer-exact); the global view, a float bicubic whose summation order and FMA use may differ from
-/// torch's, within <see cref="GlobalTolerance"/>.
+/// in Fixtures/generate_phi3v.py. Crops must be bit-identical (the bilinear resize is integer-exact and the
+/// normalisation uses the same float32 operations); the global view, a float32 bicubic whose FMA use may differ
+/// from torch's build, within <see cref="GlobalTolerance"/> (observed: at most 4.8e-7).
 /// </summary>
 public class Phi3VisionProcessorTests
 {
-    private const double CropTolerance = 1e-6;
-    private const double GlobalTolerance = 1e-5;
+    private const double CropTolerance = 0;
+    private const double GlobalTolerance = 2e-6;
+
+    // Plane sums are float64 in both, accumulated in different orders.
+    private const double SumRoundingPerValue = 1e-9;
 
     public static TheoryData<string> Cases()
     {
@@ -45,7 +48,6 @@ public class Phi3VisionProcessorTests
 
         ReadOnlySpan<float> values = inputs.PixelValues.Span;
         const int plane = 336 * 336;
-        double worst = 0;
         foreach (JsonElement s in d.GetProperty("samples").EnumerateArray())
         {
             int k = s[0].GetInt32(), c = s[1].GetInt32(), y = s[2].GetInt32(), x = s[3].GetInt32();
@@ -53,7 +55,6 @@ public class Phi3VisionProcessorTests
             double actual = values[(((k * 3) + c) * plane) + (y * 336) + x];
             double tolerance = k == 0 ? GlobalTolerance : CropTolerance;
             Assert.True(Math.Abs(expected - actual) <= tolerance, $"crop {k} channel {c} ({x},{y}): expected {expected}, got {actual}");
-            worst = Math.Max(worst, Math.Abs(expected - actual));
         }
 
         int slot = 0;
@@ -67,7 +68,7 @@ public class Phi3VisionProcessorTests
                     actual += v;
                 }
 
-                double tolerance = (slot == 0 ? GlobalTolerance : CropTolerance) * plane;
+                double tolerance = ((slot == 0 ? GlobalTolerance : CropTolerance) + SumRoundingPerValue) * plane;
                 Assert.True(Math.Abs(sums[c].GetDouble() - actual) <= tolerance, $"crop {slot} channel {c}: sum {actual}, expected {sums[c].GetDouble()}");
             }
 
@@ -109,9 +110,9 @@ public class Phi3VisionProcessorTests
         float[] v = inputs.PixelValues.ToArray();
         Assert.Equal(((200 / 255f) - 0.48145466f) / 0.26862954f, v[slot], 6); // image 0, first crop, red
         Assert.Equal(((10 / 255f) - 0.45782750f) / 0.26130258f, v[(5 * slot) + slot + (336 * 336)], 6); // image 1, first crop, green
-        Assert.All(v.Skip(0).Take(4 * slot), x => Assert.NotEqual(0f, x)); // global view + 3 crops
-        Assert.All(v.Skip(4 * slot).Take(slot), x => Assert.Equal(0f, x)); // fifth slot unused
-        Assert.All(v.Skip(9 * slot).Take(slot), x => Assert.Equal(0f, x));
+        Assert.False(v.AsSpan(0, 4 * slot).Contains(0f)); // global view + 3 crops
+        Assert.False(v.AsSpan(4 * slot, slot).ContainsAnyExcept(0f)); // fifth slot unused
+        Assert.False(v.AsSpan(9 * slot, slot).ContainsAnyExcept(0f));
     }
 
     [Fact]
