@@ -7,6 +7,12 @@ internal static class ModelRunner
 {
     public static float[] RunSingle(GraphBuilder builder, params (string Name, OrtValue Value)[] inputs) => Run(builder, inputs)[0];
 
+    public static float[] RunSingle(Protobuf.ModelProto model, params (string Name, OrtValue Value)[] inputs)
+    {
+        using var session = InferenceSession.Load(OnnxModelFile.ToBytes(model));
+        return Run(session, inputs)[0];
+    }
+
     public static float[][] Run(GraphBuilder builder, params (string Name, OrtValue Value)[] inputs)
     {
         using var session = InferenceSession.Load(builder.ToBytes());
