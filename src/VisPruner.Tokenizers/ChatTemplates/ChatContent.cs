@@ -1,0 +1,25 @@
+namespace VisPruner.Tokenizers.ChatTemplates;
+
+/// <summary>One part of a <see cref="ChatTurn"/>: text, an image, a tool call or a tool result.</summary>
+public abstract record ChatContent;
+
+/// <summary>Text.</summary>
+/// <param name="Text">The text.</param>
+public sealed record TextContent(string Text) : ChatContent;
+
+/// <summary>
+/// Where an image goes. Templates number images in order of appearance across the conversation (1, 2, ...)
+/// and render each family's marker, which the engine later expands into image tokens.
+/// </summary>
+public sealed record ImageContent : ChatContent;
+
+/// <summary>A tool call the assistant made.</summary>
+/// <param name="CallId">The call's id (kept so results can refer to it; most templates do not render it).</param>
+/// <param name="Name">The tool's name.</param>
+/// <param name="ArgumentsJson">The arguments as a JSON object.</param>
+public sealed record ToolCallContent(string CallId, string Name, string ArgumentsJson) : ChatContent;
+
+/// <summary>The result of a tool call, in a <see cref="ChatRole.Tool"/> turn.</summary>
+/// <param name="CallId">The id of the call this answers.</param>
+/// <param name="Result">The result text (often JSON).</param>
+public sealed record ToolResultContent(string CallId, string Result) : ChatContent;

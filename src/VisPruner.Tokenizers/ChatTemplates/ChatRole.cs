@@ -1,0 +1,17 @@
+namespace VisPruner.Tokenizers.ChatTemplates;
+
+/// <summary>Who speaks in a <see cref="ChatTurn"/>.</summary>
+public enum ChatRole
+{
+    /// <summary>Instructions for the model.</summary>
+    System,
+
+    /// <summary>The person chatting.</summary>
+    User,
+
+    /// <summary>The model.</summary>
+    Assistant,
+
+    /// <summary>Results of tool calls the assistant made.</summary>
+    Tool,
+}

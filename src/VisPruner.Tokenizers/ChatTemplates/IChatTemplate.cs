@@ -1,0 +1,23 @@
+namespace VisPruner.Tokenizers.ChatTemplates;
+
+/// <summary>
+/// Renders a conversation into the prompt text a model family was trained on. Implementations are
+/// stateless and thread-safe.
+/// </summary>
+public interface IChatTemplate
+{
+    /// <summary>The genai_config.json <c>model.type</c> this template serves, e.g. <c>phi3v</c>.</summary>
+    string ModelType { get; }
+
+    /// <summary>Renders <paramref name="turns"/> into prompt text.</summary>
+    /// <param name="turns">The conversation.</param>
+    /// <param name="options">Generation prompt and tools; null for the defaults.</param>
+    /// <returns>The prompt text, special tokens written out (tokenize it with added tokens enabled).</returns>
+    /// <exception cref="ArgumentException">A turn holds content its role cannot carry, or tool JSON is invalid.</exception>
+    string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null);
+
+    /// <summary>The marker this family's prompt uses for image number <paramref name="imageNumber"/> (1-based).</summary>
+    /// <param name="imageNumber">The image's position in the conversation, from 1.</param>
+    /// <returns>The marker text.</returns>
+    string ImageMarker(int imageNumber);
+}

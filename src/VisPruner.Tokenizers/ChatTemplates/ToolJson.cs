@@ -1,0 +1,51 @@
+using System.Text;
+
+namespace VisPruner.Tokenizers.ChatTemplates;
+
+/// <summary>The JSON shapes templates render for tool schemas and tool calls.</summary>
+internal static class ToolJson
+{
+    /// <summary>OpenAI-style <c>{"type": "function", "function": {...}}</c>, as Qwen's template lists tools.</summary>
+    public static string FunctionTool(ToolDefinition tool)
+    {
+        var builder = new StringBuilder("{\"type\": \"function\", \"function\": ");
+        AppendFunction(tool, builder);
+        return builder.Append('}').ToString();
+    }
+
+    /// <summary>A JSON array of <c>{"name", "description", "parameters"}</c> objects, as Phi-4 lists tools.</summary>
+    public static string FunctionList(IReadOnlyList<ToolDefinition> tools)
+    {
+        var builder = new StringBuilder("[");
+        for (var i = 0; i < tools.Count; i++)
+        {
+            builder.Append(i == 0 ? "" : ", ");
+            AppendFunction(tools[i], builder);
+        }
+
+        return builder.Append(']').ToString();
+    }
+
+    /// <summary><c>{"name": ..., "arguments": {...}}</c>.</summary>
+    public static string Call(ToolCallContent call)
+    {
+        var builder = new StringBuilder("{\"name\": ");
+        PythonJson.WriteString(call.Name, builder);
+        builder.Append(", \"arguments\": ").Append(PythonJson.Format(call.ArgumentsJson, $"arguments of the '{call.Name}' tool call"));
+        return builder.Append('}').ToString();
+    }
+
+    private static void AppendFunction(ToolDefinition tool, StringBuilder builder)
+    {
+        builder.Append("{\"name\": ");
+        PythonJson.WriteString(tool.Name, builder);
+        if (tool.Description is not null)
+        {
+            builder.Append(", \"description\": ");
+            PythonJson.WriteString(tool.Description, builder);
+        }
+
+        builder.Append(", \"parameters\": ").Append(PythonJson.Format(tool.ParametersSchemaJson, $"parameter schema of the '{tool.Name}' tool"));
+        builder.Append('}');
+    }
+}

@@ -1,0 +1,38 @@
+namespace VisPruner.Tokenizers.ChatTemplates;
+
+/// <summary>Checks that every turn holds only content its role can carry, before a template renders it.</summary>
+internal static class TurnValidation
+{
+    public static void Validate(IReadOnlyList<ChatTurn> turns)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        for (var i = 0; i < turns.Count; i++)
+        {
+            var turn = turns[i] ?? throw new ArgumentException($"Turn {i} is null.", nameof(turns));
+            foreach (var content in turn.Contents)
+            {
+                var allowed = content switch
+                {
+                    TextContent => true,
+                    ImageContent => turn.Role == ChatRole.User,
+                    ToolCallContent => turn.Role == ChatRole.Assistant,
+                    ToolResultContent => turn.Role == ChatRole.Tool,
+                    _ => false,
+                };
+                if (!allowed)
+                {
+                    throw new ArgumentException($"Turn {i} ({turn.Role}) cannot hold {content?.GetType().Name ?? "null content"}.", nameof(turns));
+                }
+            }
+        }
+    }
+
+    /// <summary>The text of a tool turn: its results (or text) one after another.</summary>
+    public static string ToolTurnText(ChatTurn turn) =>
+        string.Concat(turn.Contents.Select(c => c switch
+        {
+            ToolResultContent result => result.Result,
+            TextContent text => text.Text,
+            _ => string.Empty,
+        }));
+}
