@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using VisPruner.Internal;
 
 namespace VisPruner.Selection;
@@ -30,6 +31,8 @@ internal static class DuplicateRemoval
         using var scores = new PooledArray<T>(half);
         using var scoreOrder = new PooledArray<int>(half);
         using var keys = new PooledArray<T>(half);
+        using var rowMax = new PooledArray<T>(total);
+        ReadOnlySpan<T> similarity = gram.Span;
 
         // Positions 0..total-1 index the residual order, the packed rows and the similarity matrix alike.
         Span<int> order = current.Span;
@@ -53,22 +56,19 @@ internal static class DuplicateRemoval
                 b[j] = order[(2 * j) + 1];
             }
 
+            // Element-wise max over the b rows gives every token's best match on the b side in one vectorised pass
+            // per b token; the a tokens' scores are then read off it (cheaper than gathering b columns per a token).
+            Span<T> bestMatch = rowMax.Span;
+            similarity.Slice(b[0] * total, total).CopyTo(bestMatch);
+            for (int j = 1; j < bCount; j++)
+            {
+                TensorPrimitives.Max(bestMatch, similarity.Slice(b[j] * total, total), bestMatch);
+            }
+
             Span<T> score = scores.Span[..aCount];
-            ReadOnlySpan<T> similarity = gram.Span;
             for (int i = 0; i < aCount; i++)
             {
-                ReadOnlySpan<T> row = similarity.Slice(order[2 * i] * total, total);
-                T best = T.NegativeInfinity;
-                foreach (int j in b)
-                {
-                    T s = row[j];
-                    if (s > best)
-                    {
-                        best = s;
-                    }
-                }
-
-                score[i] = best;
+                score[i] = bestMatch[order[2 * i]];
             }
 
             Span<int> byScore = scoreOrder.Span[..aCount];
