@@ -15,7 +15,7 @@ public class ContribOpTests
         float[] w = new TensorRandom(5).Normal(n * k, std: 0.2f);
         Int4Weight q = Int4Weight.Quantize(w, n, k, blockSize, zeroPoints);
         var b = new GraphBuilder();
-        b.Output(b.MatMulNBits(b.Input("a", OnnxDataType.Float, "m", k), q, "proj"), "y");
+        b.Output("y", b.MatMulNBits(b.Input("a", OnnxDataType.Float, "m", k), q, "proj"));
         float[] a = new TensorRandom(6).Normal(m * k);
 
         float[] y = ModelRunner.RunSingle(b, ("a", OrtValue.CreateTensor(a, [m, k])));
@@ -50,10 +50,10 @@ public class ContribOpTests
         GraphValue x = b.Input("x", OnnxDataType.Float, 1, 3, 8);
         GraphValue skip = b.Input("skip", OnnxDataType.Float, 1, 3, 8);
         GraphValue gamma = b.RandomNormal("gamma", [8], mean: 1, std: 0.2f);
-        b.Output(b.SimplifiedLayerNormalization(x, gamma, 1e-6f), "rms");
+        b.Output("rms", b.SimplifiedLayerNormalization(x, gamma, 1e-6f));
         (GraphValue norm, GraphValue sum) = b.SkipSimplifiedLayerNormalization(x, skip, gamma, 1e-6f);
-        b.Output(norm, "skip_rms");
-        b.Output(sum, "sum");
+        b.Output("skip_rms", norm);
+        b.Output("sum", sum);
         float[] gammaValues = OnnxTensors.Read<float>(b.Build().Graph.Initializer[0]);
         float[] xs = new TensorRandom(3).Normal(24);
         float[] skips = new TensorRandom(4).Normal(24);
@@ -76,7 +76,7 @@ public class ContribOpTests
         GraphValue positions = b.Input("positions", OnnxDataType.Int64, 1, seq);
         GraphValue cosCache = b.Initializer<float>("cos", [16, headSize / 2], cos);
         GraphValue sinCache = b.Initializer<float>("sin", [16, headSize / 2], sin);
-        b.Output(b.RotaryEmbedding(x, positions, cosCache, sinCache, numHeads: heads), "y");
+        b.Output("y", b.RotaryEmbedding(x, positions, cosCache, sinCache, numHeads: heads));
         float[] input = new TensorRandom(9).Normal(seq * heads * headSize);
         long[] positionIds = [5, 6, 9];
 

@@ -11,7 +11,7 @@ public class ModelFileTests
     {
         var b = new GraphBuilder("linear", seed);
         GraphValue x = b.Input("x", OnnxDataType.Float, 1, 64);
-        b.Output(b.MatMul(x, b.RandomNormal("w", [64, 32])), "y");
+        b.Output("y", b.MatMul(x, b.RandomNormal("w", [64, 32])));
         return b;
     }
 

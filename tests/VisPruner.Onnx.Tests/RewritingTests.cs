@@ -85,7 +85,7 @@ public class RewritingTests
         GraphValue dead = b.RandomNormal("dead_weight", [2, 2]);
         GraphValue kept = b.MatMul(x, w);
         b.Relu(b.MatMul(x, dead)); // nothing reads it
-        b.Output(kept, "y");
+        b.Output("y", kept);
         ModelProto model = b.Build();
 
         int removed = model.Graph.RemoveUnusedNodes();

@@ -12,7 +12,7 @@ public class StandardOpTests
         GraphValue x = b.Input("x", OnnxDataType.Float, "batch", 5);
         GraphValue w = b.RandomNormal("w", [5, 3], std: 0.5f);
         GraphValue bias = b.RandomNormal("bias", [3]);
-        b.Output(b.Add(b.MatMul(x, w), bias), "y");
+        b.Output("y", b.Add(b.MatMul(x, w), bias));
         float[] weights = OnnxTensors.Read<float>(b.Build().Graph.Initializer[0]);
         float[] biasValues = OnnxTensors.Read<float>(b.Build().Graph.Initializer[1]);
         float[] input = new TensorRandom(1).Normal(4 * 5);
@@ -34,7 +34,7 @@ public class StandardOpTests
         var b = new GraphBuilder();
         GraphValue x = b.Input("x", OnnxDataType.Float, 2, 3);
         float[] wt = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]; // [4, 3], used transposed
-        b.Output(b.Gemm(x, b.Initializer<float>("wt", [4, 3], wt), transB: true, alpha: 0.5f), "y");
+        b.Output("y", b.Gemm(x, b.Initializer<float>("wt", [4, 3], wt), transB: true, alpha: 0.5f));
         float[] input = [1, -1, 2, 0, 3, -2];
 
         float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [2, 3])));
@@ -55,7 +55,7 @@ public class StandardOpTests
     public void Softmax_matches_a_direct_computation()
     {
         var b = new GraphBuilder();
-        b.Output(b.Softmax(b.Input("x", OnnxDataType.Float, 3, 7)), "y");
+        b.Output("y", b.Softmax(b.Input("x", OnnxDataType.Float, 3, 7)));
         float[] input = new TensorRandom(3).Normal(21, std: 3);
 
         ModelRunner.AssertClose(Reference.Softmax(input, 7), ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [3, 7]))));
@@ -69,8 +69,8 @@ public class StandardOpTests
         GraphValue scale = b.RandomNormal("scale", [8], mean: 1f, std: 0.1f);
         GraphValue bias = b.RandomNormal("bias", [8], std: 0.1f);
         GraphValue norm = b.LayerNormalization(x, scale, bias, epsilon: 1e-5f);
-        b.Output(norm, "norm");
-        b.Output(b.Gelu(norm), "gelu");
+        b.Output("norm", norm);
+        b.Output("gelu", b.Gelu(norm));
         var graph = b.Build().Graph;
         float[] scaleValues = OnnxTensors.Read<float>(graph.Initializer[0]);
         float[] biasValues = OnnxTensors.Read<float>(graph.Initializer[1]);
@@ -92,7 +92,7 @@ public class StandardOpTests
         GraphValue positions = b.Input("positions", OnnxDataType.Int64, "rows", 1);
         GraphValue features = b.Input("features", OnnxDataType.Float, "rows", 2);
         GraphValue table = b.Initializer<float>("table", [3, 2], [0, 0, 10, 11, 20, 21]);
-        b.Output(b.ScatterND(b.Gather(table, ids), positions, features), "embeds");
+        b.Output("embeds", b.ScatterND(b.Gather(table, ids), positions, features));
 
         float[] y = ModelRunner.RunSingle(b,
             ("ids", OrtValue.CreateTensor(new long[] { 1, 0, 0, 2 }, [4])),
@@ -114,9 +114,9 @@ public class StandardOpTests
         GraphValue mean = b.ReduceMean(x, [1], keepDims: false);      // [2]
         GraphValue positive = b.Less(b.Scalar(0f), x);
         GraphValue clipped = b.Where(positive, x, b.Scalar(0f));
-        b.Output(s, "slice");
-        b.Output(mean, "mean");
-        b.Output(b.Unsqueeze(b.Squeeze(b.Unsqueeze(clipped, [0]), [0]), [0]), "clipped");
+        b.Output("slice", s);
+        b.Output("mean", mean);
+        b.Output("clipped", b.Unsqueeze(b.Squeeze(b.Unsqueeze(clipped, [0]), [0]), [0]));
         float[] input = [1, -2, 3, -4, 5, -6];
 
         float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensor(input, [2, 3])));
@@ -132,8 +132,8 @@ public class StandardOpTests
     {
         var b = new GraphBuilder();
         GraphValue x = b.Input("x", OnnxDataType.Float, "n");
-        b.Output(b.Cast(x, OnnxDataType.Int64), "as_int");
-        b.Output(b.Shape(x), "shape");
+        b.Output("as_int", b.Cast(x, OnnxDataType.Int64));
+        b.Output("shape", b.Shape(x));
         using var session = InferenceSession.Load(b.ToBytes());
         using var input = OrtValue.CreateTensor(new float[] { 1.9f, -2.2f, 3 }, [3]);
 

@@ -12,7 +12,7 @@ namespace VisPruner.Onnx;
 /// var b = new GraphBuilder("mlp", seed: 1);
 /// GraphValue x = b.Input("x", OnnxDataType.Float, "batch", 4);
 /// GraphValue h = b.Gelu(b.MatMul(x, b.RandomNormal("w1", [4, 8])));
-/// b.Output(b.MatMul(h, b.RandomNormal("w2", [8, 2])), "y");
+/// b.Output("y", b.MatMul(h, b.RandomNormal("w2", [8, 2])));
 /// byte[] model = b.ToBytes();
 /// </code>
 /// </example>
@@ -61,7 +61,7 @@ public sealed partial class GraphBuilder
     }
 
     /// <summary>Declares a graph output named <paramref name="name"/> carrying <paramref name="value"/> (an Identity renames it if needed).</summary>
-    public GraphValue Output(GraphValue value, string name, params Dimension[]? shape)
+    public GraphValue Output(string name, GraphValue value, params Dimension[]? shape)
     {
         RequireKnown(value);
         GraphValue named = value.Name == name ? value : Identity(value, name);

@@ -67,14 +67,17 @@ internal static unsafe class NativeSessionOptions
     {
         if (!env.AvailableProviders.Contains(CudaProviderName))
         {
-            throw new NotSupportedException(
-                $"The ONNX Runtime library in use ({env.Version}, from {env.LibrarySource}) was built without the CUDA execution provider " +
-                $"(available: {string.Join(", ", env.AvailableProviders)}). Reference Microsoft.ML.OnnxRuntime.Gpu and install the CUDA and cuDNN " +
-                "runtimes it requires, or remove the CUDA options to run on the CPU.");
+            throw CudaUnavailable(env, $"it was built without it (available: {string.Join(", ", env.AvailableProviders)})", null);
         }
 
         IntPtr providerOptions;
-        OrtStatus.ThrowIfFailed(OrtApi.CreateCudaProviderOptions(&providerOptions));
+        IntPtr status = OrtApi.CreateCudaProviderOptions(&providerOptions);
+        if (status != IntPtr.Zero)
+        {
+            OnnxRuntimeException cause = OrtStatus.ToException(status);
+            throw CudaUnavailable(env, cause.NativeMessage, cause);
+        }
+
         using var owner = new OrtHandle(providerOptions, OrtApi.ReleaseCudaProviderOptions);
         var settings = new Dictionary<string, string>(cuda.Settings, StringComparer.Ordinal)
         {
@@ -93,12 +96,12 @@ internal static unsafe class NativeSessionOptions
                 valuePointers[i] = (byte*)values[i];
             }
 
-            OrtStatus.ThrowIfFailed(OrtApi.UpdateCudaProviderOptions(providerOptions, keyPointers, valuePointers, (nuint)keys.Length));
-            IntPtr status = OrtApi.SessionOptionsAppendExecutionProviderCudaV2(options, providerOptions);
+            status = OrtApi.UpdateCudaProviderOptions(providerOptions, keyPointers, valuePointers, (nuint)keys.Length);
             if (status != IntPtr.Zero)
             {
+                // Invalid settings are the caller's mistake; anything else means the provider library could not load.
                 OnnxRuntimeException cause = OrtStatus.ToException(status);
-                throw new NotSupportedException($"The CUDA execution provider could not be enabled: {cause.NativeMessage}", cause);
+                throw cause.ErrorCode == OrtErrorCode.InvalidArgument ? cause : CudaUnavailable(env, cause.NativeMessage, cause);
             }
         }
         finally
@@ -108,5 +111,17 @@ internal static unsafe class NativeSessionOptions
                 Utf8.Free((byte*)p);
             }
         }
+
+        status = OrtApi.SessionOptionsAppendExecutionProviderCudaV2(options, providerOptions);
+        if (status != IntPtr.Zero)
+        {
+            OnnxRuntimeException cause = OrtStatus.ToException(status);
+            throw CudaUnavailable(env, cause.NativeMessage, cause);
+        }
     }
+
+    private static NotSupportedException CudaUnavailable(OnnxRuntimeEnvironment env, string reason, Exception? cause) =>
+        new($"The CUDA execution provider cannot be used with the ONNX Runtime library in use ({env.Version}, from {env.LibrarySource}): {reason}. " +
+            "Reference the NuGet package Microsoft.ML.OnnxRuntime.Gpu (or point VISPRUNER_ORT_PATH at its library) and install the CUDA and cuDNN " +
+            "runtimes it requires, or remove the CUDA options to run on the CPU.", cause);
 }
