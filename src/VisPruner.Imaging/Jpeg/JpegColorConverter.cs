@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VisPruner.Imaging.Jpeg;
 
 /// <summary>
@@ -16,7 +19,7 @@ internal static class JpegColorConverter
     public static RgbImage ToRgb(JpegFrame frame, JpegColorSpace space)
     {
         int width = frame.Width;
-        var image = new RgbImage(width, frame.Height);
+        var image = new RgbImage(width, frame.Height, GC.AllocateUninitializedArray<byte>(checked(width * frame.Height * 3))); // every sample is written below
         JpegComponent[] components = frame.Components;
         int n = components.Length;
         int scratchWidth = (components.Max(c => c.Width) * 4) + 8;
@@ -61,15 +64,30 @@ internal static class JpegColorConverter
 
     private static void YCbCrRow(ReadOnlySpan<byte> yRow, ReadOnlySpan<byte> cbRow, ReadOnlySpan<byte> crRow, Span<byte> row)
     {
-        int[] crToR = CrToR, cbToB = CbToB, crToG = CrToG, cbToG = CbToG;
-        for (int x = 0; x < yRow.Length; x++)
+        // Hot loop over every pixel: lengths are checked once, then references avoid per-sample bounds checks.
+        int n = yRow.Length;
+        if (cbRow.Length < n || crRow.Length < n || row.Length < 3 * n)
         {
-            int yy = yRow[x];
-            int cb = cbRow[x];
-            int cr = crRow[x];
-            row[3 * x] = Clamp(yy + crToR[cr]);
-            row[(3 * x) + 1] = Clamp(yy + ((cbToG[cb] + crToG[cr]) >> ScaleBits));
-            row[(3 * x) + 2] = Clamp(yy + cbToB[cb]);
+            throw new ArgumentException("Component rows are shorter than the image row.");
+        }
+
+        ref byte y0 = ref MemoryMarshal.GetReference(yRow);
+        ref byte cb0 = ref MemoryMarshal.GetReference(cbRow);
+        ref byte cr0 = ref MemoryMarshal.GetReference(crRow);
+        ref byte out0 = ref MemoryMarshal.GetReference(row);
+        ref int crToR = ref MemoryMarshal.GetArrayDataReference(CrToR);
+        ref int cbToB = ref MemoryMarshal.GetArrayDataReference(CbToB);
+        ref int crToG = ref MemoryMarshal.GetArrayDataReference(CrToG);
+        ref int cbToG = ref MemoryMarshal.GetArrayDataReference(CbToG);
+        for (int x = 0; x < n; x++)
+        {
+            int yy = Unsafe.Add(ref y0, x);
+            int cb = Unsafe.Add(ref cb0, x);
+            int cr = Unsafe.Add(ref cr0, x);
+            ref byte o = ref Unsafe.Add(ref out0, 3 * x);
+            o = Clamp(yy + Unsafe.Add(ref crToR, cr));
+            Unsafe.Add(ref o, 1) = Clamp(yy + ((Unsafe.Add(ref cbToG, cb) + Unsafe.Add(ref crToG, cr)) >> ScaleBits));
+            Unsafe.Add(ref o, 2) = Clamp(yy + Unsafe.Add(ref cbToB, cb));
         }
     }
 
@@ -103,7 +121,7 @@ internal static class JpegColorConverter
         return ((t >> 8) + t) >> 8;
     }
 
-    private static byte Clamp(int v) => (byte)Math.Clamp(v, 0, 255);
+    private static byte Clamp(int v) => (uint)v <= 255 ? (byte)v : v < 0 ? (byte)0 : (byte)255;
 
     private static int[] Table(double factor, int bias, bool shift = true)
     {

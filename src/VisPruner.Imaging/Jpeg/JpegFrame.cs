@@ -148,6 +148,7 @@ internal sealed class JpegFrame
             return;
         }
 
+        Span<int> workspace = stackalloc int[72];
         foreach (JpegComponent c in Components)
         {
             ushort[] quant = c.Quant ?? new ushort[64]; // A component no scan touched stays flat grey.
@@ -158,7 +159,7 @@ internal sealed class JpegFrame
                 for (int bx = 0; bx < c.BlocksPerLineForMcu; bx++)
                 {
                     int index = (by * c.BlocksPerLineForMcu) + bx;
-                    JpegIdct.Transform(coefficients.AsSpan(index * 64, 64), quant, c.Plane.AsSpan((by * 8 * stride) + (bx * 8)), stride);
+                    JpegIdct.Transform(coefficients.AsSpan(index * 64, 64), quant, c.Plane.AsSpan((by * 8 * stride) + (bx * 8)), stride, workspace);
                 }
             }
         }

@@ -21,15 +21,22 @@ internal static class JpegIdct
     private const int Fix2562915447 = 20995;
     private const int Fix3072711026 = 25172;
 
-    /// <summary>Dequantises <paramref name="coefficients"/> (natural order) and writes 8x8 samples.</summary>
-    public static void Transform(ReadOnlySpan<short> coefficients, ReadOnlySpan<ushort> quant, Span<byte> output, int stride)
+    /// <summary>
+    /// Dequantises <paramref name="coefficients"/> (natural order) and writes 8x8 samples; <paramref name="workspace"/>
+    /// is 72 ints of scratch (64 between the passes, 8 for one row).
+    /// </summary>
+    public static void Transform(ReadOnlySpan<short> coefficients, ReadOnlySpan<ushort> quant, Span<byte> output, int stride, Span<int> workspace)
     {
-        Span<int> ws = stackalloc int[64];
+        coefficients = coefficients[..64];
+        quant = quant[..64];
+        Span<int> ws = workspace[..64];
+        Span<int> row = workspace.Slice(64, 8);
         for (int c = 0; c < 8; c++)
         {
             if (coefficients[8 + c] == 0 && coefficients[16 + c] == 0 && coefficients[24 + c] == 0 && coefficients[32 + c] == 0
                 && coefficients[40 + c] == 0 && coefficients[48 + c] == 0 && coefficients[56 + c] == 0)
             {
+                // DC-only column: the full computation reduces to this exactly.
                 int dc = coefficients[c] * quant[c] << Pass1Bits;
                 for (int r = 0; r < 64; r += 8)
                 {
@@ -42,22 +49,24 @@ internal static class JpegIdct
             Butterfly(
                 coefficients[c] * quant[c], coefficients[8 + c] * quant[8 + c], coefficients[16 + c] * quant[16 + c], coefficients[24 + c] * quant[24 + c],
                 coefficients[32 + c] * quant[32 + c], coefficients[40 + c] * quant[40 + c], coefficients[48 + c] * quant[48 + c], coefficients[56 + c] * quant[56 + c],
-                ConstBits - Pass1Bits, ws.Slice(c), 8);
+                ConstBits - Pass1Bits, row);
+            for (int r = 0; r < 8; r++)
+            {
+                ws[(r * 8) + c] = row[r];
+            }
         }
 
-        Span<int> row = stackalloc int[8];
         for (int r = 0; r < 8; r++)
         {
-            Span<int> w = ws.Slice(r * 8, 8);
+            ReadOnlySpan<int> w = ws.Slice(r * 8, 8);
             Span<byte> o = output.Slice(r * stride, 8);
             if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0)
             {
-                byte v = Clamp((w[0] + (1 << (Pass1Bits + 2))) >> (Pass1Bits + 3));
-                o.Fill(v);
+                o.Fill(Clamp((w[0] + (1 << (Pass1Bits + 2))) >> (Pass1Bits + 3)));
                 continue;
             }
 
-            Butterfly(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], ConstBits + Pass1Bits + 3, row, 1);
+            Butterfly(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], ConstBits + Pass1Bits + 3, row);
             for (int i = 0; i < 8; i++)
             {
                 o[i] = Clamp(row[i]);
@@ -65,10 +74,12 @@ internal static class JpegIdct
         }
     }
 
-    private static byte Clamp(int value) => (byte)Math.Clamp(value + 128, 0, 255);
+    private static byte Clamp(int value) => (uint)(value + 128) <= 255 ? (byte)(value + 128) : value < 0 ? (byte)0 : (byte)255;
 
-    private static void Butterfly(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int shift, Span<int> output, int step)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int shift, Span<int> output)
     {
+        output = output[..8];
         // Even part.
         int z1 = (x2 + x6) * Fix0541196100;
         int tmp2 = z1 - (x6 * Fix1847759065);
@@ -105,12 +116,12 @@ internal static class JpegIdct
 
         int round = 1 << (shift - 1);
         output[0] = (tmp10 + tmp3 + round) >> shift;
-        output[7 * step] = (tmp10 - tmp3 + round) >> shift;
-        output[1 * step] = (tmp11 + tmp2 + round) >> shift;
-        output[6 * step] = (tmp11 - tmp2 + round) >> shift;
-        output[2 * step] = (tmp12 + tmp1 + round) >> shift;
-        output[5 * step] = (tmp12 - tmp1 + round) >> shift;
-        output[3 * step] = (tmp13 + tmp0 + round) >> shift;
-        output[4 * step] = (tmp13 - tmp0 + round) >> shift;
+        output[7] = (tmp10 - tmp3 + round) >> shift;
+        output[1] = (tmp11 + tmp2 + round) >> shift;
+        output[6] = (tmp11 - tmp2 + round) >> shift;
+        output[2] = (tmp12 + tmp1 + round) >> shift;
+        output[5] = (tmp12 - tmp1 + round) >> shift;
+        output[3] = (tmp13 + tmp0 + round) >> shift;
+        output[4] = (tmp13 - tmp0 + round) >> shift;
     }
 }

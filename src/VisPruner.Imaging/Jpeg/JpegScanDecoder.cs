@@ -27,6 +27,7 @@ internal readonly ref struct JpegScanDecoder
         int mcusPerColumn = single ? components[0].BlocksPerColumn : _frame.McusPerColumn;
         long total = (long)mcusPerLine * mcusPerColumn;
         Span<short> scratch = stackalloc short[64];
+        Span<int> workspace = stackalloc int[72];
         int eobRun = 0;
         for (long mcu = 0; mcu < total; mcu++)
         {
@@ -44,7 +45,7 @@ internal readonly ref struct JpegScanDecoder
             int mcuY = (int)(mcu / mcusPerLine);
             if (single)
             {
-                DecodeBlock(ref reader, components[0], mcuX, mcuY, scratch, ref eobRun);
+                DecodeBlock(ref reader, components[0], mcuX, mcuY, scratch, workspace, ref eobRun);
             }
             else
             {
@@ -54,7 +55,7 @@ internal readonly ref struct JpegScanDecoder
                     {
                         for (int h = 0; h < c.H; h++)
                         {
-                            DecodeBlock(ref reader, c, (mcuX * c.H) + h, (mcuY * c.V) + v, scratch, ref eobRun);
+                            DecodeBlock(ref reader, c, (mcuX * c.H) + h, (mcuY * c.V) + v, scratch, workspace, ref eobRun);
                         }
                     }
                 }
@@ -68,7 +69,7 @@ internal readonly ref struct JpegScanDecoder
         }
     }
 
-    private void DecodeBlock(ref JpegBitReader reader, JpegComponent c, int bx, int by, scoped Span<short> scratch, ref int eobRun)
+    private void DecodeBlock(ref JpegBitReader reader, JpegComponent c, int bx, int by, scoped Span<short> scratch, scoped Span<int> workspace, ref int eobRun)
     {
         int index = (by * c.BlocksPerLineForMcu) + bx;
         if (!_frame.Progressive)
@@ -76,11 +77,11 @@ internal readonly ref struct JpegScanDecoder
             scratch.Clear();
             JpegEntropyDecoder.DecodeBaseline(ref reader, c, scratch);
             int stride = c.PlaneStride;
-            JpegIdct.Transform(scratch, c.Quant, c.Plane.AsSpan((by * 8 * stride) + (bx * 8)), stride);
+            JpegIdct.Transform(scratch, c.Quant!, c.Plane.AsSpan((by * 8 * stride) + (bx * 8)), stride, workspace);
             return;
         }
 
-        Span<short> block = c.Coefficients.AsSpan(index * 64, 64);
+        Span<short> block = c.Coefficients!.AsSpan(index * 64, 64);
         JpegScan s = _scan;
         if (s.SpectralStart == 0)
         {

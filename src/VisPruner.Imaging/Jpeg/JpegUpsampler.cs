@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VisPruner.Imaging.Jpeg;
 
 /// <summary>
@@ -69,24 +72,24 @@ internal static class JpegUpsampler
         // Vertical weights 3:1 first, then horizontal 3:1 on the column sums; the rounding
         // biases (8 and 7) alternate to avoid a systematic drift, as libjpeg's do.
         int n = near.Length;
-        int last = (near[0] * 3) + far[0];
-        int current = last;
-        int next = (near[1] * 3) + far[1];
-        dst[0] = (byte)(((current * 4) + 8) >> 4);
-        dst[1] = (byte)(((current * 3) + next + 7) >> 4);
-        last = current;
-        current = next;
-        for (int i = 1; i < n - 1; i++)
+        if (far.Length < n || dst.Length < 2 * n)
         {
-            next = (near[i + 1] * 3) + far[i + 1];
-            dst[2 * i] = (byte)(((current * 3) + last + 8) >> 4);
-            dst[(2 * i) + 1] = (byte)(((current * 3) + next + 7) >> 4);
+            throw new ArgumentException("Upsampling rows have inconsistent lengths.");
+        }
+
+        ref byte a = ref MemoryMarshal.GetReference(near);
+        ref byte b = ref MemoryMarshal.GetReference(far);
+        ref byte o = ref MemoryMarshal.GetReference(dst);
+        int current = (a * 3) + b;
+        int last = current;
+        for (int i = 0; i < n; i++)
+        {
+            int next = i + 1 < n ? (Unsafe.Add(ref a, i + 1) * 3) + Unsafe.Add(ref b, i + 1) : current;
+            Unsafe.Add(ref o, 2 * i) = (byte)(((current * 3) + last + 8) >> 4);
+            Unsafe.Add(ref o, (2 * i) + 1) = (byte)(((current * 3) + next + 7) >> 4);
             last = current;
             current = next;
         }
-
-        dst[(2 * n) - 2] = (byte)(((current * 3) + last + 8) >> 4);
-        dst[(2 * n) - 1] = (byte)(((current * 4) + 7) >> 4);
     }
 
     private static void H1V2(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int bias, Span<byte> dst)
