@@ -103,11 +103,16 @@ internal sealed class JpegFrame
                 c.BlocksPerColumnForMcu = c.BlocksPerColumn;
             }
 
+            // Progressive frames keep coefficients until the last scan and only then need the sample planes,
+            // so a hostile file that claims a huge frame and then ends costs one buffer, not both.
             long blocks = (long)c.BlocksPerLineForMcu * c.BlocksPerColumnForMcu;
-            c.Plane = new byte[blocks * 64];
             if (Progressive)
             {
                 c.Coefficients = new short[blocks * 64];
+            }
+            else
+            {
+                c.Plane = new byte[blocks * 64];
             }
         }
     }
@@ -153,6 +158,7 @@ internal sealed class JpegFrame
         {
             ushort[] quant = c.Quant ?? new ushort[64]; // A component no scan touched stays flat grey.
             short[] coefficients = c.Coefficients!;
+            c.Plane = new byte[(long)c.BlocksPerLineForMcu * c.BlocksPerColumnForMcu * 64];
             int stride = c.PlaneStride;
             for (int by = 0; by < c.BlocksPerColumnForMcu; by++)
             {
@@ -162,6 +168,8 @@ internal sealed class JpegFrame
                     JpegIdct.Transform(coefficients.AsSpan(index * 64, 64), quant, c.Plane.AsSpan((by * 8 * stride) + (bx * 8)), stride, workspace);
                 }
             }
+
+            c.Coefficients = null; // Let the coefficients go before the RGB image is allocated.
         }
     }
 
