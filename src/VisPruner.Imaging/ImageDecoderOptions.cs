@@ -12,7 +12,7 @@ public sealed class ImageDecoderOptions
     /// </summary>
     public long MaxPixels { get; init; } = 100_000_000;
 
-    /// <summary>Whether a JPEG's EXIF orientation tag rotates/flips the output upright. Default <see langword="true"/>.</summary>
+    /// <summary>Whether an EXIF orientation tag (JPEG APP1, PNG eXIf) rotates/flips the output upright. Default <see langword="true"/>.</summary>
     public bool ApplyExifOrientation { get; init; } = true;
 
     internal void CheckDimensions(long width, long height, string format)

@@ -92,7 +92,7 @@ internal ref struct JpegDecoder
                 case 0xE1:
                     if (_orientation == 1)
                     {
-                        _orientation = ExifOrientationReader.Read(segment);
+                        _orientation = ExifOrientationReader.ReadApp1(segment);
                     }
 
                     break;

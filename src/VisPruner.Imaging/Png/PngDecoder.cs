@@ -4,7 +4,7 @@ using System.IO.Compression;
 
 namespace VisPruner.Imaging.Png;
 
-/// <summary>PNG decoder: every colour type and bit depth, Adam7 interlacing, CRC-checked chunks.</summary>
+/// <summary>PNG decoder: every colour type and bit depth, Adam7 interlacing, CRC-checked chunks, eXIf orientation.</summary>
 internal static class PngDecoder
 {
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -27,6 +27,7 @@ internal static class PngDecoder
     {
         PngHeader? header = null;
         byte[]? palette = null;
+        int orientation = 1;
         using var idat = new MemoryStream();
         int pos = Signature.Length;
         while (true)
@@ -84,6 +85,10 @@ internal static class PngDecoder
             {
                 idat.Write(body);
             }
+            else if (type.SequenceEqual("eXIf"u8))
+            {
+                orientation = ExifOrientationReader.ReadTiff(body);
+            }
             else if (type.SequenceEqual("IEND"u8))
             {
                 break;
@@ -117,7 +122,7 @@ internal static class PngDecoder
             Inflate(idat, raw.AsSpan(0, (int)rawLength));
             var image = new RgbImage(h.Width, h.Height);
             Reconstruct(h, palette, raw.AsSpan(0, (int)rawLength), image);
-            return image;
+            return options.ApplyExifOrientation ? ImageOrientation.Apply(image, orientation) : image;
         }
         finally
         {

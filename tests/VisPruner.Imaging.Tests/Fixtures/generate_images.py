@@ -17,6 +17,7 @@ import subprocess
 import numpy as np
 from PIL import Image, ImageOps
 
+os.chdir(os.path.dirname(os.path.abspath(__file__)))  # outputs live next to this script
 W, H = 37, 23
 os.makedirs("images", exist_ok=True)
 os.makedirs("expected", exist_ok=True)
@@ -38,6 +39,8 @@ def synth(w, h, seed=7):
 
 
 def run(*args):
+    if args[0] == "convert":  # keep ImageMagick's PNG output reproducible: no timestamp chunks
+        args = args[:-1] + ("-define", "png:exclude-chunk=date,time", args[-1])
     subprocess.run(args, check=True)
 
 
@@ -97,6 +100,8 @@ for value in range(2, 9):
     exif = Image.Exif()
     exif[0x0112] = value
     base.save(f"images/jpeg_orient{value}.jpg", quality=90, exif=exif.tobytes())
+    if value in (3, 6, 8):
+        base.save(f"images/png_orient{value}.png", exif=exif.tobytes())
 photo = "/usr/share/backgrounds/gnome/wood-l.webp"
 if os.path.exists(photo):
     Image.open(photo).convert("RGB").crop((1500, 1700, 1661, 1797)).save("photo.ppm")

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+os.chdir(os.path.dirname(os.path.abspath(__file__)))  # outputs live next to this script
 MEAN = [0.48145466, 0.4578275, 0.40821073]
 STD = [0.26862954, 0.26130258, 0.27577711]
 

@@ -1,18 +1,17 @@
 using System.Buffers.Binary;
 
-namespace VisPruner.Imaging.Jpeg;
+namespace VisPruner.Imaging;
 
-/// <summary>Reads the Orientation tag (0x0112) from an APP1 Exif segment; anything malformed reads as 1.</summary>
+/// <summary>Reads the EXIF Orientation tag (0x0112); anything missing or malformed reads as 1 (upright).</summary>
 internal static class ExifOrientationReader
 {
-    public static int Read(ReadOnlySpan<byte> segment)
-    {
-        if (!segment.StartsWith("Exif\0\0"u8))
-        {
-            return 1;
-        }
+    /// <summary>From a JPEG APP1 segment body ("Exif\0\0" followed by TIFF data).</summary>
+    public static int ReadApp1(ReadOnlySpan<byte> segment) =>
+        segment.StartsWith("Exif\0\0"u8) ? ReadTiff(segment[6..]) : 1;
 
-        ReadOnlySpan<byte> tiff = segment[6..];
+    /// <summary>From bare TIFF-structured EXIF data, as a PNG eXIf chunk holds it.</summary>
+    public static int ReadTiff(ReadOnlySpan<byte> tiff)
+    {
         if (tiff.Length < 8)
         {
             return 1;
