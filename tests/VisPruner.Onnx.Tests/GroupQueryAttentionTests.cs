@@ -30,6 +30,66 @@ public class GroupQueryAttentionTests
         ModelRunner.AssertClose(expectedKeyCache, finalKey, 1e-4f);
     }
 
+    [Fact]
+    public void A_shared_kv_buffer_bound_as_both_past_and_present_is_updated_in_place()
+    {
+        // ORT GenAI's past_present_share_buffer mode: one [batch, kvHeads, maxLength, headSize] buffer per cache.
+        const int prompt = 3, total = prompt + 1, maxLength = 8;
+        (float[] cos, float[] sin) = Reference.RotaryCaches(MaxPositions, HeadSize);
+        using InferenceSession session = InferenceSession.Load(BuildAttention(rotary: true, cos, sin));
+        var random = new TensorRandom(22);
+        float[] q = random.Normal(total * Hidden), k = random.Normal(total * KvHidden), v = random.Normal(total * KvHidden);
+        float[] keyBuffer = new float[KvHeads * maxLength * HeadSize], valueBuffer = new float[KvHeads * maxLength * HeadSize];
+        using var keyCache = OrtValue.CreateTensor(keyBuffer, [1, KvHeads, maxLength, HeadSize]);
+        using var valueCache = OrtValue.CreateTensor(valueBuffer, [1, KvHeads, maxLength, HeadSize]);
+
+        float[] StepShared(int past, int seq)
+        {
+            using var qv = OrtValue.CreateTensor(q.AsMemory(past * Hidden, seq * Hidden), [1, seq, Hidden]);
+            using var kv = OrtValue.CreateTensor(k.AsMemory(past * KvHidden, seq * KvHidden), [1, seq, KvHidden]);
+            using var vv = OrtValue.CreateTensor(v.AsMemory(past * KvHidden, seq * KvHidden), [1, seq, KvHidden]);
+            using var seqLens = OrtValue.CreateTensor(new[] { past + seq - 1 }, [1]);
+            using var totalLength = OrtValue.CreateTensor(new[] { past + seq }, []);
+            using IoBinding binding = session.CreateIoBinding();
+            binding.BindInput("q", qv);
+            binding.BindInput("k", kv);
+            binding.BindInput("v", vv);
+            binding.BindInput("past_key", keyCache);
+            binding.BindInput("past_value", valueCache);
+            binding.BindInput("seqlens_k", seqLens);
+            binding.BindInput("total_sequence_length", totalLength);
+            binding.BindOutputToCpu("output");
+            binding.BindOutput("present_key", keyCache);
+            binding.BindOutput("present_value", valueCache);
+            session.Run(binding);
+            OrtValue[] outputs = binding.GetOutputValues();
+            try
+            {
+                return outputs[0].ToArray<float>();
+            }
+            finally
+            {
+                foreach (OrtValue output in outputs)
+                {
+                    output.Dispose();
+                }
+            }
+        }
+
+        float[] promptOut = StepShared(0, prompt);
+        float[] decodeOut = StepShared(prompt, 1);
+
+        float[] expected = DirectAttention(q, k, v, total, (cos, sin), out float[] expectedKeys);
+        ModelRunner.AssertClose(expected[..(prompt * Hidden)], promptOut, 1e-4f);
+        ModelRunner.AssertClose(expected[(prompt * Hidden)..], decodeOut, 1e-4f);
+        for (int h = 0; h < KvHeads; h++)
+        {
+            ModelRunner.AssertClose(
+                expectedKeys[(h * total * HeadSize)..((h + 1) * total * HeadSize)],
+                keyBuffer[(h * maxLength * HeadSize)..((h * maxLength + total) * HeadSize)], 1e-4f);
+        }
+    }
+
     private static byte[] BuildAttention(bool rotary, float[] cos, float[] sin)
     {
         var b = new GraphBuilder("gqa");

@@ -142,4 +142,25 @@ public class StandardOpTests
         Assert.Equal(new long[] { 1, -2, 3 }, outputs["as_int"].ToArray<long>());
         Assert.Equal(new long[] { 3 }, outputs["shape"].ToArray<long>());
     }
+
+    [Fact]
+    public void Linear_layers_are_reproducible_from_the_seed_and_compute_x_W_plus_b()
+    {
+        static (GraphBuilder Builder, float[] Weights, float[] Bias) Make()
+        {
+            var b = new GraphBuilder(seed: 42);
+            b.Output(b.Linear(b.Input("x", OnnxDataType.Float, 1, 4), 4, 2, "fc", randomBias: true, std: 0.5f, name: "y"));
+            var graph = b.Build().Graph;
+            return (b, OnnxTensors.Read<float>(graph.Initializer[0]), OnnxTensors.Read<float>(graph.Initializer[1]));
+        }
+
+        (GraphBuilder builder, float[] weights, float[] bias) = Make();
+        float[] input = [1, 2, -1, 0.5f];
+
+        float[] y = ModelRunner.RunSingle(builder, ("x", OrtValue.CreateTensor(input, [1, 4])));
+
+        Assert.Equal(weights, Make().Weights);
+        float[] expected = Reference.MatMul(input, weights, 1, 4, 2);
+        ModelRunner.AssertClose([expected[0] + bias[0], expected[1] + bias[1]], y);
+    }
 }

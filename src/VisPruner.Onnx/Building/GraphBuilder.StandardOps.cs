@@ -11,6 +11,24 @@ public sealed partial class GraphBuilder
         Op("Gemm", c is { } bias ? [a, b, bias] : [a, b],
             [NodeAttributes.Int("transA", transA ? 1 : 0), NodeAttributes.Int("transB", transB ? 1 : 0), NodeAttributes.Float("alpha", alpha), NodeAttributes.Float("beta", beta)], name);
 
+    /// <summary>
+    /// A dense layer with seeded random parameters: <c>x W + b</c>, W <c>[inFeatures, outFeatures]</c> named
+    /// <paramref name="weightName"/>, b (zeros unless <paramref name="randomBias"/>) named <paramref name="weightName"/><c>.bias</c>.
+    /// </summary>
+    public GraphValue Linear(GraphValue x, int inFeatures, int outFeatures, string weightName, bool bias = true, bool randomBias = false, float std = 0.02f, string? name = null)
+    {
+        GraphValue product = MatMul(x, RandomNormal(weightName, [inFeatures, outFeatures], std), bias ? null : name);
+        if (!bias)
+        {
+            return product;
+        }
+
+        GraphValue b = randomBias
+            ? RandomNormal(weightName + ".bias", [outFeatures], std)
+            : Initializer<float>(weightName + ".bias", [outFeatures], new float[outFeatures]);
+        return Add(product, b, name);
+    }
+
     /// <summary>Element-wise sum.</summary>
     public GraphValue Add(GraphValue a, GraphValue b, string? name = null) => Op("Add", [a, b], name: name);
 

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using VisPruner.OnnxRuntime.Native;
 
 namespace VisPruner.OnnxRuntime;
@@ -43,12 +41,11 @@ public sealed unsafe class OnnxRuntimeEnvironment
 
         OrtApi.Bind(table);
 
-        ILogger logger = options.LoggerFactory?.CreateLogger("VisPruner.OnnxRuntime") ?? NullLogger.Instance;
-        IntPtr loggerHandle = GCHandle.ToIntPtr(GCHandle.Alloc(logger)); // lives as long as the env: the process
+        OrtLogBridge.Logger = options.LoggerFactory?.CreateLogger("VisPruner.OnnxRuntime");
         IntPtr env;
         fixed (byte* logId = "VisPruner"u8)
         {
-            OrtStatus.ThrowIfFailed(OrtApi.CreateEnvWithCustomLogger(OrtLogBridge.Callback, loggerHandle, OrtLogBridge.ToOrtSeverity(options.MinimumLogLevel), logId, &env));
+            OrtStatus.ThrowIfFailed(OrtApi.CreateEnvWithCustomLogger(OrtLogBridge.Callback, IntPtr.Zero, OrtLogBridge.ToOrtSeverity(options.MinimumLogLevel), logId, &env));
         }
 
         _env = env;
@@ -62,16 +59,7 @@ public sealed unsafe class OnnxRuntimeEnvironment
 
     /// <summary>The environment, created with default options on first use.</summary>
     /// <exception cref="DllNotFoundException">The native library was not found; the message says what to install.</exception>
-    public static OnnxRuntimeEnvironment Instance
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return s_instance ??= new OnnxRuntimeEnvironment(new OnnxRuntimeEnvironmentOptions());
-            }
-        }
-    }
+    public static OnnxRuntimeEnvironment Instance => Volatile.Read(ref s_instance) ?? CreateDefault();
 
     /// <summary>Creates the environment with <paramref name="options"/>. Call once, before any session is created.</summary>
     /// <exception cref="InvalidOperationException">The environment already exists.</exception>
@@ -86,6 +74,14 @@ public sealed unsafe class OnnxRuntimeEnvironment
             }
 
             return s_instance = new OnnxRuntimeEnvironment(options);
+        }
+    }
+
+    private static OnnxRuntimeEnvironment CreateDefault()
+    {
+        lock (Gate)
+        {
+            return s_instance ??= new OnnxRuntimeEnvironment(new OnnxRuntimeEnvironmentOptions());
         }
     }
 

@@ -8,6 +8,15 @@ namespace VisPruner.OnnxRuntime;
 /// <summary>Forwards ONNX Runtime's logging callback to an <see cref="ILogger"/>.</summary>
 internal static unsafe class OrtLogBridge
 {
+    private static volatile ILogger? s_logger;
+
+    /// <summary>Where native messages go; the native environment is process-wide, and so is this.</summary>
+    public static ILogger? Logger
+    {
+        get => s_logger;
+        set => s_logger = value;
+    }
+
     /// <summary>ORT severity for a minimum <see cref="LogLevel"/> (ORT: 0 verbose .. 4 fatal).</summary>
     public static int ToOrtSeverity(LogLevel level) => level switch
     {
@@ -27,7 +36,7 @@ internal static unsafe class OrtLogBridge
         // Never let an exception unwind into native code.
         try
         {
-            if (GCHandle.FromIntPtr(param).Target is not ILogger logger)
+            if (s_logger is not { } logger)
             {
                 return;
             }

@@ -25,6 +25,11 @@ internal static unsafe class NativeSessionOptions
                 OrtStatus.ThrowIfFailed(OrtApi.SetInterOpNumThreads(raw, options.InterOpThreads));
             }
 
+            if (options.LogLevel is { } level)
+            {
+                OrtStatus.ThrowIfFailed(OrtApi.SetSessionLogSeverityLevel(raw, OrtLogBridge.ToOrtSeverity(level)));
+            }
+
             foreach ((string key, string value) in options.ConfigEntries)
             {
                 AddConfigEntry(raw, key, value);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace VisPruner.OnnxRuntime;
 
 /// <summary>Options for creating an <see cref="InferenceSession"/>.</summary>
@@ -23,6 +25,12 @@ public sealed class InferenceSessionOptions
 
     /// <summary>When set, the CUDA execution provider is added ahead of the CPU provider.</summary>
     public CudaExecutionProviderOptions? Cuda { get; set; }
+
+    /// <summary>
+    /// The least severe message this session logs, overriding the environment's
+    /// <see cref="OnnxRuntimeEnvironmentOptions.MinimumLogLevel"/>; null keeps the environment's.
+    /// </summary>
+    public LogLevel? LogLevel { get; set; }
 
     /// <summary>Raw ONNX Runtime session configuration entries (<c>AddSessionConfigEntry</c>).</summary>
     public IDictionary<string, string> ConfigEntries { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
