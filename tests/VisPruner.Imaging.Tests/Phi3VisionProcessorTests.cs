@@ -93,6 +93,25 @@ public class Phi3VisionProcessorTests
     }
 
     [Fact]
+    public void Token_layout_lists_sub_image_rows_then_global_separator_then_global_rows()
+    {
+        var layout = new Phi3VisionImageLayout(672, 1008); // 2 x 3 crops: 24 rows of 36 patches + separator
+        Phi3VisionToken[] tokens = Enumerable.Range(0, layout.NumImageTokens).Select(layout.GetToken).ToArray();
+
+        Assert.Equal(24 * 36, tokens.Count(t => t.Kind == Phi3VisionTokenKind.SubImagePatch));
+        Assert.Equal(24, tokens.Count(t => t.Kind == Phi3VisionTokenKind.SubImageRowSeparator));
+        Assert.Equal(144, tokens.Count(t => t.Kind == Phi3VisionTokenKind.GlobalPatch));
+        Assert.Equal(12, tokens.Count(t => t.Kind == Phi3VisionTokenKind.GlobalRowSeparator));
+        Assert.Equal(new Phi3VisionToken(Phi3VisionTokenKind.SubImagePatch, 0, 0), tokens[0]);
+        Assert.Equal(new Phi3VisionToken(Phi3VisionTokenKind.SubImageRowSeparator, 0, 36), tokens[36]);
+        Assert.Equal(new Phi3VisionToken(Phi3VisionTokenKind.SubImagePatch, 1, 0), tokens[37]);
+        Assert.Equal(new Phi3VisionToken(Phi3VisionTokenKind.GlobalSeparator, -1, -1), tokens[24 * 37]);
+        Assert.Equal(new Phi3VisionToken(Phi3VisionTokenKind.GlobalPatch, 0, 0), tokens[(24 * 37) + 1]);
+        Assert.Equal(new Phi3VisionToken(Phi3VisionTokenKind.GlobalRowSeparator, 11, 12), tokens[^1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => layout.GetToken(layout.NumImageTokens));
+    }
+
+    [Fact]
     public void Batch_stacks_images_and_zero_pads_unused_crop_slots()
     {
         var processor = new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = 4 });

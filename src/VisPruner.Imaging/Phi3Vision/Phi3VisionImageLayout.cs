@@ -37,4 +37,29 @@ public readonly record struct Phi3VisionImageLayout(int Height, int Width)
     /// <summary>Image tokens the vision model emits: <c>(h_c * w_c + 1) * 144 + 1 + (h_c + 1) * 12</c>.</summary>
     public int NumImageTokens =>
         ((CropCount + 1) * TokensPerCropSide * TokensPerCropSide) + 1 + ((CropRows + 1) * TokensPerCropSide);
+
+    /// <summary>Describes feature row <paramref name="index"/> of this image (0 &lt;= index &lt; <see cref="NumImageTokens"/>).</summary>
+    /// <param name="index">Position among the image's feature rows, in the order the vision model emits them.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside the image's tokens.</exception>
+    public Phi3VisionToken GetToken(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, NumImageTokens);
+        int subRowLength = SubImageTokensPerRow + 1;
+        int subTokens = SubImageTokenRows * subRowLength;
+        if (index < subTokens)
+        {
+            (int row, int column) = Math.DivRem(index, subRowLength);
+            return new Phi3VisionToken(column == SubImageTokensPerRow ? Phi3VisionTokenKind.SubImageRowSeparator : Phi3VisionTokenKind.SubImagePatch, row, column);
+        }
+
+        if (index == subTokens)
+        {
+            return new Phi3VisionToken(Phi3VisionTokenKind.GlobalSeparator, -1, -1);
+        }
+
+        (int globalRow, int globalColumn) = Math.DivRem(index - subTokens - 1, TokensPerCropSide + 1);
+        return new Phi3VisionToken(
+            globalColumn == TokensPerCropSide ? Phi3VisionTokenKind.GlobalRowSeparator : Phi3VisionTokenKind.GlobalPatch, globalRow, globalColumn);
+    }
 }
