@@ -112,10 +112,12 @@ public class StandardOpTests
         GraphValue c = b.Concat(0, [r, r]);                           // [2, 6]
         GraphValue s = b.Slice(c, [1, 2], [2, 5]);                    // [1, 3]
         GraphValue mean = b.ReduceMean(x, [1], keepDims: false);      // [2]
+        GraphValue total = b.ReduceSum(x, [0, 1], keepDims: false);   // []
         GraphValue positive = b.Less(b.Scalar(0f), x);
         GraphValue clipped = b.Where(positive, x, b.Scalar(0f));
         b.Output("slice", s);
         b.Output("mean", mean);
+        b.Output("total", total);
         b.Output("clipped", b.Unsqueeze(b.Squeeze(b.Unsqueeze(clipped, [0]), [0]), [0]));
         float[] input = [1, -2, 3, -4, 5, -6];
 
@@ -124,7 +126,8 @@ public class StandardOpTests
         // Transposed: [1, -4, -2, 5, 3, -6]; row 1 of the concat, columns 2..4: [-2, 5, 3].
         Assert.Equal(new float[] { -2, 5, 3 }, outputs[0]);
         ModelRunner.AssertClose([(1 - 2 + 3) / 3f, (-4 + 5 - 6) / 3f], outputs[1]);
-        Assert.Equal(new float[] { 1, 0, 3, 0, 5, 0 }, outputs[2]);
+        Assert.Equal(new float[] { -3 }, outputs[2]);
+        Assert.Equal(new float[] { 1, 0, 3, 0, 5, 0 }, outputs[3]);
     }
 
     [Fact]

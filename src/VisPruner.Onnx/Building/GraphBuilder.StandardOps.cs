@@ -105,6 +105,10 @@ public sealed partial class GraphBuilder
     public GraphValue ReduceMean(GraphValue x, long[] axes, bool keepDims = true, string? name = null) =>
         Op("ReduceMean", [x, Int64s(axes)], [NodeAttributes.Int("keepdims", keepDims ? 1 : 0)], name);
 
+    /// <summary>Sum over <paramref name="axes"/> (axes as an input, opset 13 on), e.g. attention-mask lengths.</summary>
+    public GraphValue ReduceSum(GraphValue x, long[] axes, bool keepDims = true, string? name = null) =>
+        Op("ReduceSum", [x, Int64s(axes)], [NodeAttributes.Int("keepdims", keepDims ? 1 : 0)], name);
+
     /// <summary>Picks from <paramref name="whenTrue"/> where the condition holds, else from <paramref name="whenFalse"/>.</summary>
     public GraphValue Where(GraphValue condition, GraphValue whenTrue, GraphValue whenFalse, string? name = null) =>
         Op("Where", [condition, whenTrue, whenFalse], name: name, outputType: whenTrue.DataType);

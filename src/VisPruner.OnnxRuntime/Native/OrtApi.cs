@@ -52,9 +52,7 @@ internal static unsafe class OrtApi
     private const int IdxCreateCpuMemoryInfo = 69;
     private const int IdxAllocatorFree = 76;
     private const int IdxGetAllocatorWithDefaultOptions = 78;
-    private const int IdxReleaseEnv = 92;
     private const int IdxReleaseStatus = 93;
-    private const int IdxReleaseMemoryInfo = 94;
     private const int IdxReleaseSession = 95;
     private const int IdxReleaseValue = 96;
     private const int IdxReleaseRunOptions = 97;
@@ -112,9 +110,7 @@ internal static unsafe class OrtApi
     public static delegate* unmanaged<int, int, IntPtr*, IntPtr> CreateCpuMemoryInfo;
     public static delegate* unmanaged<IntPtr, void*, IntPtr> AllocatorFree;
     public static delegate* unmanaged<IntPtr*, IntPtr> GetAllocatorWithDefaultOptions;
-    public static delegate* unmanaged<IntPtr, void> ReleaseEnv;
     public static delegate* unmanaged<IntPtr, void> ReleaseStatus;
-    public static delegate* unmanaged<IntPtr, void> ReleaseMemoryInfo;
     public static delegate* unmanaged<IntPtr, void> ReleaseSession;
     public static delegate* unmanaged<IntPtr, void> ReleaseValue;
     public static delegate* unmanaged<IntPtr, void> ReleaseRunOptions;
@@ -176,9 +172,7 @@ internal static unsafe class OrtApi
         CreateCpuMemoryInfo = (delegate* unmanaged<int, int, IntPtr*, IntPtr>)t[IdxCreateCpuMemoryInfo];
         AllocatorFree = (delegate* unmanaged<IntPtr, void*, IntPtr>)t[IdxAllocatorFree];
         GetAllocatorWithDefaultOptions = (delegate* unmanaged<IntPtr*, IntPtr>)t[IdxGetAllocatorWithDefaultOptions];
-        ReleaseEnv = (delegate* unmanaged<IntPtr, void>)t[IdxReleaseEnv];
         ReleaseStatus = (delegate* unmanaged<IntPtr, void>)t[IdxReleaseStatus];
-        ReleaseMemoryInfo = (delegate* unmanaged<IntPtr, void>)t[IdxReleaseMemoryInfo];
         ReleaseSession = (delegate* unmanaged<IntPtr, void>)t[IdxReleaseSession];
         ReleaseValue = (delegate* unmanaged<IntPtr, void>)t[IdxReleaseValue];
         ReleaseRunOptions = (delegate* unmanaged<IntPtr, void>)t[IdxReleaseRunOptions];
