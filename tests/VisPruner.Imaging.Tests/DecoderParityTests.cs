@@ -4,8 +4,8 @@ namespace VisPruner.Imaging.Tests;
 public class DecoderParityTests
 {
     /// <summary>
-    /// JPEG tolerance against libjpeg-turbo (ISLOW IDCT, fancy upsampling). The decoder reproduces that
-    /// arithmetic, so the fixtures match exactly; one level absorbs platform rounding in future changes.
+    /// JPEG tolerance against libjpeg-turbo 2.1 (ISLOW IDCT, fancy upsampling): the decoder reproduces that
+    /// integer arithmetic, so every fixture must match exactly.
     /// </summary>
     private const int JpegTolerance = 0;
 
