@@ -135,6 +135,22 @@ public class Phi3VisionProcessorTests
     }
 
     [Fact]
+    public void ProcessInto_fills_a_reused_buffer_like_Process()
+    {
+        var processor = new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = 4 });
+        var image = new RgbImage(90, 30, [.. Enumerable.Range(0, 90 * 30 * 3).Select(i => (byte)(i * 7))]); // 1x3 grid, slot 4 unused
+        float[] buffer = new float[processor.ValuesPerImage + 7];
+        buffer.AsSpan().Fill(float.NaN); // a dirty pooled buffer
+
+        Phi3VisionImageLayout layout = processor.ProcessInto(image, buffer);
+
+        Assert.Equal(processor.Process(image).Layouts[0], layout);
+        Assert.Equal(processor.Process(image).PixelValues.ToArray(), buffer.AsSpan(0, processor.ValuesPerImage).ToArray());
+        Assert.True(float.IsNaN(buffer[^1])); // nothing written past the image's block
+        Assert.Throws<ArgumentException>(() => processor.ProcessInto(image, new float[processor.ValuesPerImage - 1]));
+    }
+
+    [Fact]
     public void Config_reads_ort_genai_transform_attributes()
     {
         const string json = """

@@ -62,8 +62,7 @@ public sealed class Phi3VisionImageProcessor
             throw new ArgumentException("At least one image is required.", nameof(images));
         }
 
-        int slots = Options.NumCrops + 1;
-        long perImage = (long)slots * 3 * CropPlane;
+        long perImage = ValuesPerImage;
         float[] pixelValues = new float[checked(images.Count * perImage)];
         long[] sizes = new long[images.Count * 2];
         var layouts = new Phi3VisionImageLayout[images.Count];
@@ -77,6 +76,27 @@ public sealed class Phi3VisionImageProcessor
         }
 
         return new Phi3VisionInputs(pixelValues, Options.NumCrops, sizes, layouts);
+    }
+
+    /// <summary>Number of floats one image occupies in <c>pixel_values</c>: <c>(NumCrops + 1) * 3 * 336 * 336</c>.</summary>
+    public int ValuesPerImage => (Options.NumCrops + 1) * 3 * CropPlane;
+
+    /// <summary>
+    /// Writes one image's <c>[NumCrops + 1, 3, 336, 336]</c> block of <c>pixel_values</c> into a caller-owned buffer
+    /// (for example a pooled one; unused crop slots are zeroed), and returns its layout.
+    /// </summary>
+    /// <param name="image">The decoded image.</param>
+    /// <param name="destination">At least <see cref="ValuesPerImage"/> floats.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    public Phi3VisionImageLayout ProcessInto(RgbImage image, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (destination.Length < ValuesPerImage)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} floats; one image needs {ValuesPerImage}.", nameof(destination));
+        }
+
+        return ProcessOne(image, destination[..ValuesPerImage]);
     }
 
     private Phi3VisionImageLayout ProcessOne(RgbImage image, Span<float> output)
@@ -95,6 +115,7 @@ public sealed class Phi3VisionImageProcessor
             }
         }
 
+        output[((1 + layout.CropCount) * 3 * CropPlane)..].Clear();
         return layout;
     }
 
