@@ -1,0 +1,44 @@
+namespace VisPruner.Engine.Generation;
+
+/// <summary>Counts and timings of one request.</summary>
+public sealed record GenerationStatistics
+{
+    /// <summary>Gets the prompt length in tokens, visual tokens included.</summary>
+    public int PromptTokens { get; init; }
+
+    /// <summary>Gets the visual tokens the vision encoder produced, over all images.</summary>
+    public int VisualTokensBeforePruning { get; init; }
+
+    /// <summary>Gets the visual tokens that reached the language model.</summary>
+    public int VisualTokens { get; init; }
+
+    /// <summary>Gets the number of generated tokens.</summary>
+    public int CompletionTokens { get; init; }
+
+    /// <summary>Gets the number of images whose features came from the cache instead of the vision encoder.</summary>
+    public int CachedImages { get; init; }
+
+    /// <summary>Gets the time spent decoding and preprocessing images.</summary>
+    public TimeSpan ImagePreprocessingTime { get; init; }
+
+    /// <summary>Gets the time spent in the vision encoder.</summary>
+    public TimeSpan VisionTime { get; init; }
+
+    /// <summary>Gets the time spent choosing which visual tokens to keep.</summary>
+    public TimeSpan PruningTime { get; init; }
+
+    /// <summary>Gets the time of the prompt pass (embedding and decoder prefill).</summary>
+    public TimeSpan PrefillTime { get; init; }
+
+    /// <summary>Gets the time spent generating tokens after the first.</summary>
+    public TimeSpan DecodeTime { get; init; }
+
+    /// <summary>Gets the time from the start of the request to the first generated token.</summary>
+    public TimeSpan TimeToFirstToken { get; init; }
+
+    /// <summary>Gets the largest size, in bytes, the key/value cache reached.</summary>
+    public long PeakKvCacheBytes { get; init; }
+
+    /// <summary>Gets the generated tokens per second after the first token.</summary>
+    public double DecodeTokensPerSecond => CompletionTokens > 1 && DecodeTime > TimeSpan.Zero ? (CompletionTokens - 1) / DecodeTime.TotalSeconds : 0;
+}

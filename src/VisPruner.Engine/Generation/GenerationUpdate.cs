@@ -1,0 +1,11 @@
+namespace VisPruner.Engine.Generation;
+
+/// <summary>One piece of a streamed response: new text, and on the last update why generation ended and its statistics.</summary>
+/// <param name="Text">The newly generated text (may be empty on the last update).</param>
+/// <param name="FinishReason">Why generation ended; set only on the last update.</param>
+/// <param name="Statistics">Counts and timings; set only on the last update.</param>
+public sealed record GenerationUpdate(string Text, FinishReason? FinishReason = null, GenerationStatistics? Statistics = null)
+{
+    /// <summary>Gets a value indicating whether this is the last update of the response.</summary>
+    public bool IsFinal => FinishReason is not null;
+}

@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VisPruner.Engine.Generation;
+using VisPruner.Engine.ModelFolders;
+using VisPruner.Tokenizers;
+
+namespace VisPruner.Engine;
+
+/// <summary>
+/// Generates text about images with a vision-language model folder prepared for ONNX Runtime GenAI, on ONNX Runtime.
+/// </summary>
+/// <remarks>
+/// <para>Load once and share: the models are loaded at <see cref="LoadAsync"/> and serve every request.</para>
+/// <para>
+/// Thread safety: any number of callers may call <see cref="GenerateAsync"/> at once. Requests are queued and run one at a
+/// time, in arrival order, because one request already uses every core for its matrix products and the key/value cache
+/// of each running request holds memory. A caller whose turn has not come can still cancel.
+/// </para>
+/// </remarks>
+public sealed partial class MultimodalEngine : IDisposable
+{
+    private readonly IMultimodalPipeline _pipeline;
+    private readonly GenerationLoop _loop;
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private MultimodalEngine(string folder, GenAiConfig config, IMultimodalPipeline pipeline, ILogger logger)
+    {
+        ModelFolder = folder;
+        Config = config;
+        _pipeline = pipeline;
+        _loop = new GenerationLoop(pipeline, config);
+        _logger = logger;
+    }
+
+    /// <summary>Gets the model folder.</summary>
+    public string ModelFolder { get; }
+
+    /// <summary>Gets the folder's configuration.</summary>
+    public GenAiConfig Config { get; }
+
+    /// <summary>Gets the model family, <c>model.type</c> (for example <c>phi3v</c>).</summary>
+    public string ModelType => Config.Model.Type;
+
+    /// <summary>Gets the model's tokenizer.</summary>
+    public Tokenizer Tokenizer => _pipeline.Tokenizer;
+
+    /// <summary>Loads a model folder.</summary>
+    /// <param name="modelFolder">The folder with <c>genai_config.json</c>, the ONNX files, tokenizer and processor configuration.</param>
+    /// <param name="options">Execution settings; null for the defaults.</param>
+    /// <param name="loggerFactory">Where to log; null for none.</param>
+    /// <param name="cancellationToken">Cancels loading.</param>
+    /// <returns>The engine.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file the folder needs is missing.</exception>
+    /// <exception cref="ModelFolderException">The configuration is malformed, names tensors the models lack, or has an unsupported <c>model.type</c>.</exception>
+    public static async Task<MultimodalEngine> LoadAsync(
+        string modelFolder, MultimodalEngineOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelFolder);
+        if (!Directory.Exists(modelFolder))
+        {
+            throw new DirectoryNotFoundException($"The model folder {modelFolder} does not exist.");
+        }
+
+        options ??= new MultimodalEngineOptions();
+        ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MultimodalEngine>();
+        GenAiConfig config = GenAiConfig.Load(Path.Combine(modelFolder, GenAiConfig.FileName));
+        IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, options, cancellationToken).ConfigureAwait(false);
+        LogLoaded(logger, config.Model.Type, modelFolder, options.ExecutionProvider);
+        return new MultimodalEngine(modelFolder, config, pipeline, logger);
+    }
+
+    /// <summary>Generates a response to <paramref name="request"/>, streamed as it is produced.</summary>
+    /// <param name="request">The conversation, its images and generation settings.</param>
+    /// <param name="cancellationToken">Stops the request, also while it waits for its turn or inside a model run.</param>
+    /// <returns>Text pieces; the last update carries the finish reason and statistics.</returns>
+    /// <exception cref="ArgumentException">The request is inconsistent (image count, settings out of range).</exception>
+    /// <exception cref="PromptTooLongException">The prompt does not fit the context length.</exception>
+    /// <exception cref="Imaging.InvalidImageException">An image cannot be decoded.</exception>
+    /// <exception cref="OperationCanceledException">The request was cancelled; the engine stays usable.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(
+        GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var updates = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        Task producer = Task.Run(() => ProduceAsync(request, updates.Writer, linked.Token), CancellationToken.None);
+        try
+        {
+            await foreach (GenerationUpdate update in updates.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            // A caller that stops enumerating early stops the request too.
+            await linked.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Generates a whole response.</summary>
+    /// <param name="request">The conversation, its images and generation settings.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>The text, finish reason and statistics.</returns>
+    public async Task<GenerationResult> CompleteAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        var text = new System.Text.StringBuilder();
+        await foreach (GenerationUpdate update in GenerateAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            text.Append(update.Text);
+            if (update.IsFinal)
+            {
+                return new GenerationResult(text.ToString(), update.FinishReason!.Value, update.Statistics!);
+            }
+        }
+
+        throw new InvalidOperationException("The response ended without a final update.");
+    }
+
+    /// <summary>Releases the models; running requests are cancelled.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+
+        // Wait for a running request to leave the models before releasing them.
+        _turn.Wait();
+        _pipeline.Dispose();
+        _turn.Dispose();
+        _disposing.Dispose();
+    }
+
+    private async Task ProduceAsync(GenerationRequest request, ChannelWriter<GenerationUpdate> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _loop.RunAsync(request, update => writer.TryWrite(update), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _turn.Release();
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            if (ex is OperationCanceledException)
+            {
+                LogCancelled(_logger);
+            }
+
+            writer.TryComplete(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ModelType} model from {Folder} on {Provider}.")]
+    private static partial void LogLoaded(ILogger logger, string modelType, string folder, ExecutionProvider provider);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A generation request was cancelled.")]
+    private static partial void LogCancelled(ILogger logger);
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using VisPruner.Engine.Caching;
+using VisPruner.Engine.ModelFolders;
+using VisPruner.Imaging;
+using VisPruner.Imaging.Phi3Vision;
+using VisPruner.OnnxRuntime;
+
+namespace VisPruner.Engine.Phi3Vision;
+
+/// <summary>
+/// Runs Phi-3.5-vision's image side for one image at a time: decode, HD transform, vision encoder. Results are kept in a
+/// bounded cache keyed by the image bytes, so asking about the same image again skips all three.
+/// </summary>
+internal sealed class Phi3VisionEncoder : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly VisionConfig _config;
+    private readonly Phi3VisionImageProcessor _processor;
+    private readonly ImageDecoderOptions _decoderOptions;
+    private readonly BoundedLruCache<string, EncodedImage>? _cache;
+    private readonly int _hidden;
+
+    public Phi3VisionEncoder(InferenceSession session, VisionConfig config, Phi3VisionImageProcessor processor, int hidden, MultimodalEngineOptions options)
+    {
+        _session = session;
+        _config = config;
+        _processor = processor;
+        _hidden = hidden;
+        _decoderOptions = new ImageDecoderOptions { MaxPixels = options.MaxImagePixels };
+        _cache = options.VisionFeatureCacheBytes > 0 ? new BoundedLruCache<string, EncodedImage>(options.VisionFeatureCacheBytes, e => e.SizeInBytes) : null;
+    }
+
+    /// <summary>
+    /// First phase: finds the image in the cache, or decodes it; either way its token layout is then known,
+    /// so the prompt length can be checked before the vision encoder runs.
+    /// </summary>
+    public ImageJob Load(ReadOnlyMemory<byte> bytes, int imageNumber, EncodeTiming timing)
+    {
+        string key = Convert.ToHexString(SHA256.HashData(bytes.Span));
+        if (_cache is not null && _cache.TryGet(key, out EncodedImage? cached))
+        {
+            timing.CachedImages++;
+            return new ImageJob(key, null, cached.Layout, cached);
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        RgbImage image;
+        try
+        {
+            image = ImageDecoder.Decode(bytes.Span, _decoderOptions);
+        }
+        catch (InvalidImageException ex)
+        {
+            throw new InvalidImageException($"Image {imageNumber} of the request cannot be decoded: {ex.Message}", ex);
+        }
+
+        timing.Preprocessing += Stopwatch.GetElapsedTime(start);
+        return new ImageJob(key, image, _processor.GetLayout(image.Width, image.Height), null);
+    }
+
+    /// <summary>Second phase: preprocesses and runs the vision encoder, unless the features were cached.</summary>
+    public EncodedImage Encode(ImageJob job, EncodeTiming timing, CancellationToken cancellationToken)
+    {
+        if (job.Cached is { } cached)
+        {
+            return cached;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        Phi3VisionInputs inputs = _processor.Process([job.Image!], cancellationToken);
+        Phi3VisionImageLayout layout = inputs.Layouts[0];
+        long encoderStart = Stopwatch.GetTimestamp();
+        timing.Preprocessing += Stopwatch.GetElapsedTime(start, encoderStart);
+
+        float[] features;
+        using (OrtValue pixels = OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape]))
+        using (OrtValue sizes = OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2]))
+        using (SessionOutputs outputs = _session.Run(
+            [new(_config.PixelValuesName, pixels), new(_config.ImageSizesName, sizes)], [_config.ImageFeaturesName], cancellationToken))
+        {
+            OrtValue value = outputs[0];
+            if (value.Shape.Count != 2 || value.Shape[0] != layout.NumImageTokens || value.Shape[1] != _hidden)
+            {
+                throw new ModelFolderException(_config.FileName, null,
+                    $"returned image_features [{string.Join(", ", value.Shape)}] for a {layout.CropRows}x{layout.CropColumns}-crop image; " +
+                    $"expected [{layout.NumImageTokens}, {_hidden}].");
+            }
+
+            features = value.ToArray<float>();
+        }
+
+        timing.Vision += Stopwatch.GetElapsedTime(encoderStart);
+        var encoded = new EncodedImage(features, layout);
+        _cache?.Add(job.Key, encoded);
+        return encoded;
+    }
+
+    public void Dispose() => _session.Dispose();
+}
+
+/// <summary>An image between the two phases: its cache key, its decoded pixels or cached features, and its layout.</summary>
+internal sealed record ImageJob(string Key, RgbImage? Image, Phi3VisionImageLayout Layout, EncodedImage? Cached);
+
+/// <summary>Time and cache counts accumulated while encoding a request's images.</summary>
+internal sealed class EncodeTiming
+{
+    public TimeSpan Preprocessing { get; set; }
+
+    public TimeSpan Vision { get; set; }
+
+    public int CachedImages { get; set; }
+}
