@@ -27,5 +27,10 @@ public sealed class ImageDecoderOptions
             throw new InvalidImageException(
                 $"{format} image is {width}x{height} = {width * height} pixels, above the limit of {MaxPixels} (ImageDecoderOptions.MaxPixels).");
         }
+
+        if (width * height * 3 > Array.MaxLength)
+        {
+            throw new InvalidImageException($"{format} image is {width}x{height}: its RGB samples would not fit in one buffer.");
+        }
     }
 }

@@ -54,6 +54,7 @@ public sealed class ApiTests : IDisposable
     public void Processor_rejects_invalid_options_and_empty_batches()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = Phi3VisionProcessorOptions.MaxNumCrops + 1 }));
         Assert.Throws<ArgumentException>(() => new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { ImageStd = [1f, 0f, 1f] }));
         Assert.Throws<ArgumentException>(() => new Phi3VisionImageProcessor().Process([]));
     }

@@ -63,7 +63,12 @@ public sealed class Phi3VisionImageProcessor
         }
 
         long perImage = ValuesPerImage;
-        float[] pixelValues = new float[checked(images.Count * perImage)];
+        if (images.Count * perImage > Array.MaxLength)
+        {
+            throw new ArgumentException($"{images.Count} images of {perImage} values each exceed one buffer; process them in smaller batches.", nameof(images));
+        }
+
+        float[] pixelValues = new float[images.Count * perImage];
         long[] sizes = new long[images.Count * 2];
         var layouts = new Phi3VisionImageLayout[images.Count];
         for (int i = 0; i < images.Count; i++)

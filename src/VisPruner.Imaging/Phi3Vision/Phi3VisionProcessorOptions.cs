@@ -3,6 +3,9 @@ namespace VisPruner.Imaging.Phi3Vision;
 /// <summary>Settings of the Phi-3(.5)-vision image processor.</summary>
 public sealed class Phi3VisionProcessorOptions
 {
+    /// <summary>Largest accepted <see cref="NumCrops"/>; published models use 4 or 16, and each crop costs 1.35 MB of input.</summary>
+    public const int MaxNumCrops = 128;
+
     /// <summary>
     /// Maximum number of 336-px crops per image (<c>num_crops</c>): the HD transform picks a grid with
     /// <c>rows * columns &lt;= NumCrops</c>. Default 16 (the published single-image setting; 4 is used for multi-frame).
@@ -17,9 +20,9 @@ public sealed class Phi3VisionProcessorOptions
 
     internal void Validate()
     {
-        if (NumCrops < 1)
+        if (NumCrops is < 1 or > MaxNumCrops)
         {
-            throw new ArgumentOutOfRangeException(nameof(NumCrops), NumCrops, "num_crops must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(NumCrops), NumCrops, $"num_crops must be between 1 and {MaxNumCrops}.");
         }
 
         if (ImageMean is not { Count: 3 } || ImageStd is not { Count: 3 } || ImageStd.Any(s => !(s > 0)))
