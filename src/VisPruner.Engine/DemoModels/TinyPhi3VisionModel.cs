@@ -1,0 +1,259 @@
+using System.Text.Json;
+using VisPruner.Onnx;
+using VisPruner.Onnx.Protobuf;
+
+namespace VisPruner.Engine.DemoModels;
+
+/// <summary>
+/// Writes small, seeded Phi-3.5-vision ("phi3v") model folders in the layout ONNX Runtime GenAI publishes:
+/// <c>genai_config.json</c>, <c>processor_config.json</c>, <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and the
+/// vision, embedding and text ONNX files with their <c>.data</c> weight files. The weights are random (the output is
+/// gibberish), but every tensor name, dtype and layout is the published one, so the folders exercise the real pipeline.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Graphs: the vision model takes <c>pixel_values</c> float [1, max_crops + 1, 3, 336, 336] and <c>image_sizes</c>
+/// int64 [1, 2] (one image per run; other batch sizes fail with a shape error) and returns <c>image_features</c>
+/// float [(h_c * w_c + 1) * 144 + 1 + (h_c + 1) * 12, HiddenSize]. The embedding model takes <c>input_ids</c>
+/// int64 [1, seq] and <c>image_features</c> [rows, HiddenSize] (rows = number of negative ids, possibly 0) and returns
+/// <c>inputs_embeds</c>. The decoder takes <c>inputs_embeds</c>, <c>attention_mask</c> int64 [1, total] and
+/// <c>past_key_values.%d.key/value</c> [1, kv_heads, past, head_size] and returns <c>logits</c> and
+/// <c>present.%d.key/value</c>; binding one [1, kv_heads, MaxLength, head_size] buffer as both past and present
+/// selects the shared-buffer mode.
+/// </para>
+/// <para>Writing is deterministic: the same options give byte-identical files. The methods are thread-safe.</para>
+/// </remarks>
+public static class TinyPhi3VisionModel
+{
+    /// <summary>The vision encoder's file name.</summary>
+    public const string VisionFileName = "phi-3.5-v-instruct-vision.onnx";
+
+    /// <summary>The embedding model's file name.</summary>
+    public const string EmbeddingFileName = "phi-3.5-v-instruct-embedding.onnx";
+
+    /// <summary>The text decoder's file name.</summary>
+    public const string DecoderFileName = "phi-3.5-v-instruct-text.onnx";
+
+    /// <summary>Tokens per crop after the 2 x 2 merge (12 x 12).</summary>
+    public const int TokensPerCrop = 144;
+
+    /// <summary>Writes a model folder, creating <paramref name="folder"/> if needed and replacing the files it writes.</summary>
+    /// <param name="folder">The destination folder.</param>
+    /// <param name="options">Sizes and settings; the defaults make a model of a few hundred kilobytes.</param>
+    /// <returns>Facts about the written model that tests and callers need (ids, sizes).</returns>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    public static TinyPhi3VisionModelInfo Write(string folder, TinyPhi3VisionOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        options ??= new TinyPhi3VisionOptions();
+        options.Validate(nameof(options));
+        DemoTokenizer tokenizer = DemoTokenizer.Instance;
+        if (options.Script is { } script && script.Tokens.Any(t => t < 0 || t >= tokenizer.VocabularySize))
+        {
+            throw new ArgumentException($"TinyPhi3VisionOptions.Script holds a token id outside the vocabulary (0..{tokenizer.VocabularySize - 1}).", nameof(options));
+        }
+
+        var info = new TinyPhi3VisionModelInfo(
+            options,
+            tokenizer.VocabularySize,
+            DemoTokenizer.BosId,
+            [tokenizer.EndId, tokenizer.AssistantId, tokenizer.EndOfTextId],
+            tokenizer.EndOfTextId);
+
+        Directory.CreateDirectory(folder);
+        SaveModel(VisionGraph.Build(options), folder, VisionFileName);
+        SaveModel(EmbeddingGraph.Build(options, tokenizer.VocabularySize), folder, EmbeddingFileName);
+        SaveModel(DecoderGraph.Build(options, tokenizer), folder, DecoderFileName);
+        File.WriteAllBytes(Path.Combine(folder, "genai_config.json"), GenAiConfigJson(info));
+        File.WriteAllBytes(Path.Combine(folder, "processor_config.json"), ProcessorConfigJson(options.NumCrops));
+        File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), tokenizer.TokenizerJson());
+        File.WriteAllBytes(Path.Combine(folder, "tokenizer_config.json"), tokenizer.TokenizerConfigJson());
+        return info;
+    }
+
+    /// <summary>
+    /// Options with Phi-3.5-vision's depth and token counts and every width divided by <paramref name="widthDivisor"/>:
+    /// CLIP ViT-L/14-336 (24 layers, features from the 23rd, 16 heads, 1024 wide, MLP 4096) and the Phi-3-mini decoder
+    /// (32 layers, 32 heads with as many KV heads, 3072 wide, MLP 8192). Head counts are kept where the divided width
+    /// still splits into valid heads, otherwise the nearest smaller count that does is used. The vocabulary is the demo
+    /// tokenizer's, so the cost split between vision and decoder stays realistic except for the output layer.
+    /// </summary>
+    /// <param name="widthDivisor">The factor every width is divided by (1, 2, 4, 8 or 16 keep all sizes valid).</param>
+    /// <param name="seed">The weight seed.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="widthDivisor"/> leaves no valid width.</exception>
+    public static TinyPhi3VisionOptions BenchScale(int widthDivisor, int seed = 1234)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(widthDivisor, 1);
+        int visionWidth = 1024 / widthDivisor, width = 3072 / widthDivisor, mlp = 8192 / widthDivisor;
+        if (1024 % widthDivisor != 0 || width % DecoderGraph.QuantizationBlock != 0 || mlp % DecoderGraph.QuantizationBlock != 0 || visionWidth < 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(widthDivisor), widthDivisor, "The divided widths must stay multiples of 32 (decoder) and at least 16 (vision).");
+        }
+
+        int visionHeads = HeadsFor(visionWidth, 16, 1);
+        int heads = HeadsFor(width, 32, 16); // rotary embedding needs head sizes in multiples of 16
+        return new TinyPhi3VisionOptions
+        {
+            Seed = seed,
+            VisionHiddenSize = visionWidth,
+            VisionLayers = 24,
+            VisionHeads = visionHeads,
+            VisionIntermediateSize = 4096 / widthDivisor,
+            HiddenSize = width,
+            DecoderLayers = 32,
+            AttentionHeads = heads,
+            KeyValueHeads = heads,
+            IntermediateSize = mlp,
+            ContextLength = 4096,
+            MaxLength = 4096,
+            NumCrops = 4,
+        };
+    }
+
+    private static int HeadsFor(int width, int preferred, int headSizeMultiple)
+    {
+        for (int heads = preferred; heads > 1; heads--)
+        {
+            if (width % heads == 0 && width / heads % headSizeMultiple == 0)
+            {
+                return heads;
+            }
+        }
+
+        return 1;
+    }
+
+    private static void SaveModel(ModelProto model, string folder, string fileName) =>
+        OnnxModelFile.Save(model, Path.Combine(folder, fileName), new ExternalDataOptions());
+
+    private static byte[] GenAiConfigJson(TinyPhi3VisionModelInfo info)
+    {
+        TinyPhi3VisionOptions o = info.Options;
+        return DemoTokenizer.WriteJson(w =>
+        {
+            w.WriteStartObject("model");
+            w.WriteNumber("bos_token_id", info.BosTokenId);
+            w.WriteNumber("context_length", o.ContextLength);
+            w.WriteStartObject("decoder");
+            w.WriteStartObject("session_options");
+            w.WriteString("log_id", "onnxruntime-genai");
+            w.WriteStartArray("provider_options");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("filename", DecoderFileName);
+            w.WriteNumber("head_size", o.HeadSize);
+            w.WriteNumber("hidden_size", o.HiddenSize);
+            WriteNames(w, "inputs",
+                ("inputs_embeds", "inputs_embeds"), ("attention_mask", "attention_mask"),
+                ("past_key_names", "past_key_values.%d.key"), ("past_value_names", "past_key_values.%d.value"));
+            WriteNames(w, "outputs",
+                ("logits", "logits"), ("present_key_names", "present.%d.key"), ("present_value_names", "present.%d.value"));
+            w.WriteNumber("num_attention_heads", o.AttentionHeads);
+            w.WriteNumber("num_hidden_layers", o.DecoderLayers);
+            w.WriteNumber("num_key_value_heads", o.KeyValueHeads);
+            w.WriteEndObject();
+            w.WriteStartObject("embedding");
+            w.WriteString("filename", EmbeddingFileName);
+            WriteNames(w, "inputs", ("input_ids", "input_ids"), ("image_features", "image_features"));
+            WriteNames(w, "outputs", ("inputs_embeds", "inputs_embeds"));
+            w.WriteEndObject();
+            w.WriteStartObject("vision");
+            w.WriteString("filename", VisionFileName);
+            w.WriteString("config_filename", "processor_config.json");
+            WriteNames(w, "inputs", ("pixel_values", "pixel_values"), ("image_sizes", "image_sizes"));
+            WriteNames(w, "outputs", ("image_features", "image_features"));
+            w.WriteEndObject();
+            w.WriteStartArray("eos_token_id");
+            foreach (int id in info.EosTokenIds)
+            {
+                w.WriteNumberValue(id);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("pad_token_id", info.PadTokenId);
+            w.WriteString("type", "phi3v");
+            w.WriteNumber("vocab_size", info.VocabularySize);
+            w.WriteEndObject();
+            w.WriteStartObject("search");
+            w.WriteBoolean("diversity_penalty", false);
+            w.WriteBoolean("do_sample", false);
+            w.WriteBoolean("early_stopping", true);
+            w.WriteNumber("length_penalty", 1.0);
+            w.WriteNumber("max_length", o.MaxLength);
+            w.WriteNumber("min_length", 0);
+            w.WriteNumber("no_repeat_ngram_size", 0);
+            w.WriteNumber("num_beams", 1);
+            w.WriteNumber("num_return_sequences", 1);
+            w.WriteBoolean("past_present_share_buffer", o.PastPresentShareBuffer);
+            w.WriteNumber("repetition_penalty", 1.0);
+            w.WriteNumber("temperature", 1.0);
+            w.WriteNumber("top_k", 1);
+            w.WriteNumber("top_p", 1.0);
+            w.WriteEndObject();
+        });
+    }
+
+    private static byte[] ProcessorConfigJson(int numCrops) => DemoTokenizer.WriteJson(w =>
+    {
+        w.WriteStartObject("processor");
+        w.WriteString("name", "image_processing");
+        w.WriteStartArray("transforms");
+        WriteOperation(w, "decode_image", "DecodeImage", null, null);
+        WriteOperation(w, "convert_to_rgb", "ConvertRGB", null, null);
+        WriteOperation(w, "phi3_image_transform", "Phi3ImageTransform", "com.microsoft.extensions", attrs =>
+        {
+            attrs.WriteNumber("num_crops", numCrops);
+            attrs.WriteNumber("num_img_tokens", TokensPerCrop);
+        });
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static void WriteOperation(Utf8JsonWriter w, string name, string type, string? domain, Action<Utf8JsonWriter>? attributes)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("operation");
+        w.WriteString("name", name);
+        if (domain is not null)
+        {
+            w.WriteString("domain", domain);
+        }
+
+        w.WriteString("type", type);
+        if (attributes is not null)
+        {
+            w.WriteStartObject("attrs");
+            attributes(w);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteNames(Utf8JsonWriter w, string section, params (string Key, string Value)[] names)
+    {
+        w.WriteStartObject(section);
+        foreach ((string key, string value) in names)
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>Facts about a model written by <see cref="TinyPhi3VisionModel.Write"/>.</summary>
+/// <param name="Options">The options the model was built from.</param>
+/// <param name="VocabularySize">Width of the logits: the tokenizer's vocabulary plus its added tokens.</param>
+/// <param name="BosTokenId">The <c>&lt;s&gt;</c> id.</param>
+/// <param name="EosTokenIds">The ids that end generation: <c>&lt;|end|&gt;</c>, <c>&lt;|assistant|&gt;</c>, <c>&lt;|endoftext|&gt;</c> (the first is what a scripted model emits at the end).</param>
+/// <param name="PadTokenId">The <c>&lt;|endoftext|&gt;</c> id, used as padding.</param>
+public sealed record TinyPhi3VisionModelInfo(TinyPhi3VisionOptions Options, int VocabularySize, int BosTokenId, IReadOnlyList<int> EosTokenIds, int PadTokenId)
+{
+    /// <summary>Number of <c>image_features</c> rows for a crop grid of <paramref name="cropRows"/> x <paramref name="cropColumns"/>.</summary>
+    /// <param name="cropRows">Rows of 336-px sub-crops (<c>h_c</c>).</param>
+    /// <param name="cropColumns">Columns of 336-px sub-crops (<c>w_c</c>).</param>
+    public static int ImageTokenCount(int cropRows, int cropColumns) =>
+        (cropRows * cropColumns + 1) * TinyPhi3VisionModel.TokensPerCrop + 1 + (cropRows + 1) * 12;
+}

@@ -1,0 +1,124 @@
+namespace VisPruner.Engine.DemoModels;
+
+/// <summary>How the vision encoder's self-attention is expressed in the generated graph.</summary>
+public enum VisionAttentionKind
+{
+    /// <summary>
+    /// Separate Q/K/V MatMuls, a scaled <c>Q K^T</c> MatMul and a <c>Softmax</c> whose output (the attention
+    /// probabilities, <c>[crops, heads, 577, 577]</c>) is a tensor of the graph, as in plain PyTorch exports.
+    /// </summary>
+    Unfused,
+
+    /// <summary>One <c>com.microsoft.MultiHeadAttention</c> node per layer, fed Q, K and V of shape <c>[crops, 577, width]</c>.</summary>
+    MultiHeadAttention,
+}
+
+/// <summary>
+/// A scripted reply: the decoder's logits ignore its weights and make the token at position <c>p</c> predict
+/// <c>Tokens[p - (PromptLength - 1)]</c> by a large margin, then the first end-of-sequence id once the script is used up.
+/// </summary>
+/// <param name="PromptLength">Length of the prompt (in tokens, image placeholders included) the script follows.</param>
+/// <param name="Tokens">The token ids generated after the prompt, in order.</param>
+public sealed record TinyPhi3VisionScript(int PromptLength, IReadOnlyList<int> Tokens);
+
+/// <summary>
+/// Sizes and settings of a model written by <see cref="TinyPhi3VisionModel"/>. The image side (336 px), patch size
+/// (14 px, 24 x 24 patches per crop plus [CLS]) and the 2 x 2 token merge are fixed, as in Phi-3.5-vision.
+/// </summary>
+public sealed class TinyPhi3VisionOptions
+{
+    /// <summary>Seed of every random weight: the same options always give byte-identical files.</summary>
+    public int Seed { get; init; } = 1234;
+
+    /// <summary>Width of the CLIP vision encoder.</summary>
+    public int VisionHiddenSize { get; init; } = 32;
+
+    /// <summary>
+    /// Layers of the CLIP encoder as configured; features come from the penultimate one, so the graph holds
+    /// <c>VisionLayers - 1</c> layers (the last one would be dead code, as in published exports). At least 2.
+    /// </summary>
+    public int VisionLayers { get; init; } = 3;
+
+    /// <summary>Attention heads of the vision encoder (must divide <see cref="VisionHiddenSize"/>).</summary>
+    public int VisionHeads { get; init; } = 4;
+
+    /// <summary>Hidden width of the vision MLP.</summary>
+    public int VisionIntermediateSize { get; init; } = 64;
+
+    /// <summary>How vision self-attention appears in the graph.</summary>
+    public VisionAttentionKind VisionAttention { get; init; } = VisionAttentionKind.Unfused;
+
+    /// <summary>Width of the language decoder (a multiple of 32, the 4-bit quantization block).</summary>
+    public int HiddenSize { get; init; } = 64;
+
+    /// <summary>Decoder layers.</summary>
+    public int DecoderLayers { get; init; } = 2;
+
+    /// <summary>Decoder query heads; the head size (<c>HiddenSize / AttentionHeads</c>) must be a multiple of 16 for rotary embedding.</summary>
+    public int AttentionHeads { get; init; } = 4;
+
+    /// <summary>Decoder key/value heads (grouped-query attention); must divide <see cref="AttentionHeads"/>.</summary>
+    public int KeyValueHeads { get; init; } = 2;
+
+    /// <summary>Hidden width of the decoder's gated MLP (a multiple of 32).</summary>
+    public int IntermediateSize { get; init; } = 128;
+
+    /// <summary>The <c>context_length</c> written to <c>genai_config.json</c>.</summary>
+    public int ContextLength { get; init; } = 4096;
+
+    /// <summary>
+    /// <c>search.max_length</c>: the most tokens a sequence may reach; the rotary caches cover this many positions and
+    /// a shared KV buffer has this length. At most <see cref="ContextLength"/>.
+    /// </summary>
+    public int MaxLength { get; init; } = 4096;
+
+    /// <summary><c>search.past_present_share_buffer</c>; the decoder graph supports both modes either way.</summary>
+    public bool PastPresentShareBuffer { get; init; }
+
+    /// <summary><c>num_crops</c> of the processor configuration (the most 336-px crops per image).</summary>
+    public int NumCrops { get; init; } = 4;
+
+    /// <summary>An optional scripted reply that overrides the decoder's random predictions.</summary>
+    public TinyPhi3VisionScript? Script { get; init; }
+
+    internal int VisionGraphLayers => VisionLayers - 1;
+
+    internal int HeadSize => HiddenSize / AttentionHeads;
+
+    internal void Validate(string parameterName)
+    {
+        Positive(VisionHiddenSize, nameof(VisionHiddenSize));
+        Positive(VisionHeads, nameof(VisionHeads));
+        Positive(VisionIntermediateSize, nameof(VisionIntermediateSize));
+        Positive(HiddenSize, nameof(HiddenSize));
+        Positive(DecoderLayers, nameof(DecoderLayers));
+        Positive(AttentionHeads, nameof(AttentionHeads));
+        Positive(KeyValueHeads, nameof(KeyValueHeads));
+        Positive(IntermediateSize, nameof(IntermediateSize));
+        Positive(NumCrops, nameof(NumCrops));
+        Require(VisionLayers >= 2, nameof(VisionLayers), "must be at least 2: features come from the penultimate layer");
+        Require(VisionHiddenSize % VisionHeads == 0, nameof(VisionHeads), $"({VisionHeads}) must divide VisionHiddenSize ({VisionHiddenSize})");
+        Require(HiddenSize % AttentionHeads == 0 && HeadSize % 16 == 0, nameof(AttentionHeads),
+            $"({AttentionHeads}) must divide HiddenSize ({HiddenSize}) into heads whose size is a multiple of 16");
+        Require(AttentionHeads % KeyValueHeads == 0, nameof(KeyValueHeads), $"({KeyValueHeads}) must divide AttentionHeads ({AttentionHeads})");
+        Require(HiddenSize % 32 == 0, nameof(HiddenSize), "must be a multiple of 32 (the 4-bit quantization block)");
+        Require(IntermediateSize % 32 == 0, nameof(IntermediateSize), "must be a multiple of 32 (the 4-bit quantization block)");
+        Require(MaxLength > 0 && MaxLength <= ContextLength, nameof(MaxLength), $"({MaxLength}) must be in 1..ContextLength ({ContextLength})");
+        if (Script is { } script)
+        {
+            Require(script.PromptLength > 0 && script.PromptLength + script.Tokens.Count < MaxLength, nameof(Script),
+                "needs a positive prompt length and must fit, with its tokens and the final end token, within MaxLength");
+        }
+
+        void Positive(int value, string name) => Require(value > 0, name, $"({value}) must be positive");
+
+        // The message names the property; the parameter is the factory method's options argument.
+        void Require(bool condition, string name, string problem)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException($"TinyPhi3VisionOptions.{name} {problem}.", parameterName);
+            }
+        }
+    }
+}
