@@ -5,11 +5,15 @@ using VisPruner.Imaging.Png;
 namespace VisPruner.Imaging;
 
 /// <summary>
-/// Decodes PNG, JPEG and BMP bytes to <see cref="RgbImage"/>. Colours follow what Pillow's
-/// <c>Image.open(f).convert("RGB")</c> produces (alpha dropped, 16-bit samples reduced to their high byte).
+/// Decodes PNG, JPEG and BMP bytes to <see cref="RgbImage"/>, matching Pillow's
+/// <c>ImageOps.exif_transpose(Image.open(f)).convert("RGB")</c>: alpha dropped, 16-bit samples reduced to their
+/// high byte, JPEG sample-exact with libjpeg-turbo's default decoding. One deliberate difference: 16-bit greyscale
+/// PNG keeps its high byte, where Pillow clips the values to white.
 /// </summary>
 /// <remarks>
-/// Every failure, including hostile input, surfaces as <see cref="InvalidImageException"/>. All members are thread-safe.
+/// Every failure, including hostile input, surfaces as <see cref="InvalidImageException"/>. Not supported (rejected
+/// with that exception): arithmetic-coded, lossless, hierarchical and 12-bit JPEG, JPEG without Huffman tables
+/// (motion-JPEG frames), RLE-compressed BMP. All members are thread-safe.
 /// </remarks>
 public static class ImageDecoder
 {
