@@ -118,4 +118,44 @@ public class ModelFileTests
         Assert.Equal(new long[] { 7, -8, 9 }, OnnxTensors.Read<long>(ints));
         Assert.Throws<InvalidOperationException>(() => OnnxTensors.Read<int>(ints));
     }
+
+    [Fact]
+    public void A_model_over_2_GB_is_saved_with_external_data_automatically()
+    {
+        // Two 1.1 GB weights: together past protobuf's 2 GB message limit.
+        const int size = 1_100_000_000;
+        var b = new GraphBuilder("big");
+        GraphValue x = b.Input("x", OnnxDataType.Int64, 1);
+        var first = new byte[size];
+        var second = new byte[size];
+        first[0] = 1;
+        first[^1] = 2;
+        second[0] = 3;
+        second[^1] = 4;
+        GraphValue a = b.Initializer("a", OnnxDataType.UInt8, [size], first);
+        GraphValue c = b.Initializer("c", OnnxDataType.UInt8, [size], second);
+        b.Output("y", b.Concat(0, [b.Gather(a, x), b.Gather(c, x)]));
+        ModelProto model = b.Build();
+        using var folder = new TempFolder();
+        string path = folder.File("big.onnx");
+
+        Assert.Throws<InvalidOperationException>(() => OnnxModelFile.ToBytes(model));
+        OnnxModelFile.Save(model, path);
+
+        Assert.True(new FileInfo(path).Length < 4096);
+        ModelProto loaded = OnnxModelFile.Load(path);
+        using var data = File.OpenRead(path + ".data");
+        Assert.True(data.Length >= 2L * size);
+        foreach ((string name, byte firstByte, byte lastByte) in new[] { ("a", (byte)1, (byte)2), ("c", (byte)3, (byte)4) })
+        {
+            TensorProto tensor = loaded.Graph.Initializer.Single(t => t.Name == name);
+            Assert.True(ExternalData.IsExternal(tensor));
+            long offset = long.Parse(tensor.ExternalData.Single(e => e.Key == ExternalData.OffsetKey).Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), tensor.ExternalData.Single(e => e.Key == ExternalData.LengthKey).Value);
+            data.Position = offset;
+            Assert.Equal(firstByte, data.ReadByte());
+            data.Position = offset + size - 1;
+            Assert.Equal(lastByte, data.ReadByte());
+        }
+    }
 }

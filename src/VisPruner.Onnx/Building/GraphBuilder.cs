@@ -86,6 +86,14 @@ public sealed partial class GraphBuilder
         return Track(name, OnnxTensors.DataTypeOf<T>());
     }
 
+    /// <summary>Adds an initializer that shares <paramref name="bytes"/> without copying (see <see cref="OnnxTensors.Wrap"/>).</summary>
+    public GraphValue Initializer(string name, OnnxDataType dataType, ReadOnlySpan<long> dims, ReadOnlyMemory<byte> bytes)
+    {
+        Claim(name);
+        _graph.Initializer.Add(OnnxTensors.Wrap(name, dataType, dims, bytes));
+        return Track(name, dataType);
+    }
+
     /// <summary>Adds an automatically named initializer.</summary>
     public GraphValue Constant<T>(ReadOnlySpan<long> dims, ReadOnlySpan<T> data) where T : unmanaged =>
         Initializer(UniqueName("const"), dims, data);

@@ -51,6 +51,25 @@ public static class OnnxTensors
         return tensor;
     }
 
+    /// <summary>
+    /// A tensor whose <c>raw_data</c> is <paramref name="bytes"/> itself, without a copy: the caller must not
+    /// change the bytes while the tensor is in use. Meant for large weights.
+    /// </summary>
+    /// <exception cref="ArgumentException">The byte count does not match the dimensions and type.</exception>
+    public static TensorProto Wrap(string name, OnnxDataType dataType, ReadOnlySpan<long> dims, ReadOnlyMemory<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        long expected = ElementCount(dims) * SizeOf(dataType);
+        if (SizeOf(dataType) == 0 || bytes.Length != expected)
+        {
+            throw new ArgumentException($"Tensor '{name}': {dataType} [{string.Join(", ", dims.ToArray())}] needs {expected} bytes but {bytes.Length} were given.", nameof(bytes));
+        }
+
+        var tensor = new TensorProto { Name = name, DataType = (int)dataType, RawData = UnsafeByteOperations.UnsafeWrap(bytes) };
+        tensor.Dims.AddRange(dims.ToArray());
+        return tensor;
+    }
+
     /// <summary>The number of elements of a tensor with <paramref name="dims"/>.</summary>
     public static long ElementCount(ReadOnlySpan<long> dims)
     {
