@@ -72,7 +72,7 @@ public sealed class Tokenizer
         }
 
         _rawMatcher = new AddedTokenMatcher(AddedTokens.Where(t => !t.Normalized).Select(t => (t, t.Content)));
-        _normalizedMatcher = new AddedTokenMatcher(AddedTokens.Where(t => t.Normalized).Select(t => (t, _normalizer?.Normalize(t.Content) ?? t.Content)));
+        _normalizedMatcher = new AddedTokenMatcher(AddedTokens.Where(t => t.Normalized).Select(t => (t, _normalizer is null ? t.Content : _normalizer.Normalize(t.Content).ToString())));
     }
 
     /// <summary>The tokens matched in text before the model runs (special tokens such as <c>&lt;|end|&gt;</c> among them).</summary>
@@ -230,7 +230,7 @@ public sealed class Tokenizer
 
     private void EncodeText(ReadOnlySpan<char> text, bool startsAtOrigin, List<int> destination, EncodeScratch scratch)
     {
-        ReadOnlySpan<char> normalized = _normalizer is null ? text : _normalizer.Normalize(text.ToString());
+        var normalized = _normalizer is null ? text : _normalizer.Normalize(text);
         if (_normalizedMatcher.IsEmpty)
         {
             EncodeNormalized(normalized, startsAtOrigin, destination, scratch);

@@ -20,4 +20,9 @@ public interface IChatTemplate
     /// <param name="imageNumber">The image's position in the conversation, from 1.</param>
     /// <returns>The marker text.</returns>
     string ImageMarker(int imageNumber);
+
+    /// <summary>Splits generated assistant text into its text and the tool calls written in this family's format.</summary>
+    /// <param name="generatedText">The decoded reply, with special tokens kept (some families write tool calls with them).</param>
+    /// <returns>The text and the tool calls.</returns>
+    AssistantReply ParseReply(string generatedText);
 }

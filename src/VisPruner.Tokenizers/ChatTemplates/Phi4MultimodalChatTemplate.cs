@@ -21,6 +21,9 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
     }
 
     /// <inheritdoc />
+    public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, "<|tool_call|>", "<|/tool_call|>");
+
+    /// <inheritdoc />
     public string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
     {
         TurnValidation.Validate(turns);

@@ -23,6 +23,9 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
     }
 
     /// <inheritdoc />
+    public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, "<tool_call>", "</tool_call>");
+
+    /// <inheritdoc />
     public string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
     {
         TurnValidation.Validate(turns);

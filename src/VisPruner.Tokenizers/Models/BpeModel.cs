@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace VisPruner.Tokenizers.Models;
@@ -12,6 +13,7 @@ internal sealed class BpeModel
 {
     private const int MaxCachedWordLength = 256;
     private const int CacheCapacity = 10_000;
+    private const char Metaspace = '\u2581';
 
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
@@ -21,6 +23,7 @@ internal sealed class BpeModel
     private readonly int _unkId;
     private readonly bool _fuseUnk;
     private readonly bool _ignoreMerges;
+    private readonly bool _splitBeforeMetaspace;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
     private int _cacheCount;
@@ -37,6 +40,11 @@ internal sealed class BpeModel
         _ignoreMerges = ignoreMerges;
         _unkId = unkToken is null ? -1 : vocab.TryGetValue(unkToken, out var unk) ? unk
             : throw new InvalidDataException($"The BPE unk_token '{unkToken}' is not in the vocabulary.");
+
+        // SentencePiece vocabularies (no pre-tokenizer: a whole text is one word) never put '▁' after another
+        // character inside a token, so no merge crosses such a point and the word can be encoded (and cached)
+        // piece by piece with the same result.
+        _splitBeforeMetaspace = vocab.ContainsKey(Metaspace.ToString()) && !vocab.Keys.Any(HasMetaspaceAfterOtherChar);
 
         _bmpIds = new int[char.MaxValue + 1];
         Array.Fill(_bmpIds, -1);
@@ -80,6 +88,27 @@ internal sealed class BpeModel
     /// <summary>Appends the ids of <paramref name="word"/> to <paramref name="output"/>.</summary>
     public void Encode(ReadOnlySpan<char> word, List<int> output)
     {
+        if (!_splitBeforeMetaspace)
+        {
+            EncodeWord(word, output);
+            return;
+        }
+
+        var start = 0;
+        for (var i = 1; i < word.Length; i++)
+        {
+            if (word[i] == Metaspace && word[i - 1] != Metaspace)
+            {
+                EncodeWord(word[start..i], output);
+                start = i;
+            }
+        }
+
+        EncodeWord(word[start..], output);
+    }
+
+    private void EncodeWord(ReadOnlySpan<char> word, List<int> output)
+    {
         if (word.IsEmpty)
         {
             return;
@@ -106,7 +135,7 @@ internal sealed class BpeModel
         bpe.AppendIds(output);
 
         if (cacheable && Volatile.Read(ref _cacheCount) < CacheCapacity
-            && _cache.TryAdd(word.ToString(), output.GetRange(start, output.Count - start).ToArray()))
+            && _cache.TryAdd(word.ToString(), CollectionsMarshal.AsSpan(output)[start..].ToArray()))
         {
             Interlocked.Increment(ref _cacheCount);
         }
@@ -119,6 +148,19 @@ internal sealed class BpeModel
     public IReadOnlyDictionary<string, int> Vocabulary => _vocab;
 
     internal static long PairKey(int left, int right) => ((long)left << 32) | (uint)right;
+
+    private static bool HasMetaspaceAfterOtherChar(string token)
+    {
+        for (var i = 1; i < token.Length; i++)
+        {
+            if (token[i] == Metaspace && token[i - 1] != Metaspace)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void AddInitialSymbols(ReadOnlySpan<char> word, BpeWord bpe)
     {

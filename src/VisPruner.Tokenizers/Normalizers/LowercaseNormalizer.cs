@@ -2,5 +2,5 @@ namespace VisPruner.Tokenizers.Normalizers;
 
 internal sealed class LowercaseNormalizer : Normalizer
 {
-    public override string Normalize(string text) => text.ToLowerInvariant();
+    public override ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text) => text.ToString().ToLowerInvariant();
 }

@@ -2,7 +2,7 @@ namespace VisPruner.Tokenizers.Normalizers;
 
 internal sealed class SequenceNormalizer(IReadOnlyList<Normalizer> normalizers) : Normalizer
 {
-    public override string Normalize(string text)
+    public override ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text)
     {
         foreach (var normalizer in normalizers)
         {

@@ -3,7 +3,7 @@ namespace VisPruner.Tokenizers.Normalizers;
 /// <summary>Removes leading and/or trailing whitespace.</summary>
 internal sealed class StripNormalizer(bool left, bool right) : Normalizer
 {
-    public override string Normalize(string text) => (left, right) switch
+    public override ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text) => (left, right) switch
     {
         (true, true) => text.Trim(),
         (true, false) => text.TrimStart(),

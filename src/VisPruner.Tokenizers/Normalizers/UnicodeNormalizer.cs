@@ -9,6 +9,6 @@ namespace VisPruner.Tokenizers.Normalizers;
 /// </summary>
 internal sealed class UnicodeNormalizer(NormalizationForm form) : Normalizer
 {
-    public override string Normalize(string text) =>
-        Ascii.IsValid(text) || text.IsNormalized(form) ? text : text.Normalize(form);
+    public override ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text) =>
+        Ascii.IsValid(text) || text.IsNormalized(form) ? text : text.ToString().Normalize(form);
 }

@@ -66,6 +66,9 @@ const corpus = [
   '...!!!???---___***', 'astral letters \u{20000}\u{20001}\u{2A6D6} and math \u{1D400}\u{1D401} digits \u{1D7CE}\u{1D7CF}\u{1D7D0}\u{1D7D1}', "quotes 'single' \"double\" `back`", 'a\u0000b control\u0007chars',
 ];
 
+// One long text: long words and whole paragraphs go through the BPE cache limits and long merge queues.
+corpus.push(corpus.slice(4, 40).join(' \n '));
+
 // Seeded generator (mulberry32) so the fixture is reproducible.
 function rng(seed) {
   return () => {
