@@ -267,8 +267,8 @@ internal sealed class DemoTokenizer
         w.WriteEndObject();
     }
 
-    // Classic BPE training inside words: merge the most frequent adjacent pair (ties broken ordinally) until no pair
-    // repeats or the merge budget is spent. Deterministic by construction.
+    // Classic BPE training inside words: merge the most frequent adjacent pair (ties broken ordinally) until every word
+    // is one symbol or the merge budget is spent. Deterministic by construction.
     private void LearnMerges(string[] words)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -292,7 +292,7 @@ internal sealed class DemoTokenizer
             }
 
             (string Left, string Right) best = default;
-            int bestCount = 1;
+            int bestCount = 0;
             foreach (((string left, string right), int count) in pairs)
             {
                 if (count > bestCount || (count == bestCount && best.Left is not null && Compare((left, right), best) < 0))
