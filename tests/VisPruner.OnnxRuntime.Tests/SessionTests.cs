@@ -93,4 +93,24 @@ public class SessionTests
         Assert.Contains("CPUExecutionProvider", env.AvailableProviders);
         Assert.Throws<InvalidOperationException>(() => OnnxRuntimeEnvironment.Configure(new OnnxRuntimeEnvironmentOptions()));
     }
+
+    [Fact]
+    public void A_taken_output_outlives_the_result_it_came_from()
+    {
+        using var session = InferenceSession.Load(TestModels.AddOne(1, 2));
+        using var x = OrtValue.CreateTensor(new float[] { 1, 2 }, [1, 2]);
+        OrtValue kept;
+        using (SessionOutputs outputs = session.Run([KeyValuePair.Create("x", x)]))
+        {
+            kept = outputs.Take("y");
+        }
+
+        using (kept)
+        {
+            Assert.Equal(new float[] { 2, 3 }, kept.ToArray<float>());
+            // A kept output feeds the next run, as a present KV cache becomes the next past.
+            using SessionOutputs next = session.Run([KeyValuePair.Create("x", kept)]);
+            Assert.Equal(new float[] { 3, 4 }, next[0].ToArray<float>());
+        }
+    }
 }

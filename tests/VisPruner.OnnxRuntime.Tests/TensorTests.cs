@@ -21,6 +21,18 @@ public class TensorTests
     }
 
     [Fact]
+    public void A_read_only_slice_of_a_larger_buffer_is_an_input_view()
+    {
+        using var session = InferenceSession.Load(TestModels.AddOne(1, 2));
+        float[] buffer = [9, 1, 2, 9];
+        using var x = OrtValue.CreateTensor((ReadOnlyMemory<float>)buffer.AsMemory(1, 2), [1, 2]);
+
+        using SessionOutputs outputs = session.Run([KeyValuePair.Create("x", x)]);
+
+        Assert.Equal(new float[] { 2, 3 }, outputs[0].ToArray<float>());
+    }
+
+    [Fact]
     public void Every_supported_element_type_round_trips_through_a_session()
     {
         RoundTrip(OnnxDataType.Float, new[] { 1.5f, -2f, float.MaxValue });

@@ -1,15 +1,20 @@
 namespace VisPruner.OnnxRuntime;
 
-/// <summary>The values one run produced, in the order requested; disposing it disposes them all.</summary>
+/// <summary>
+/// The values one run produced, in the order requested. Disposing it disposes every value not taken
+/// out with <see cref="Take(string)"/> (e.g. a present KV cache kept as the next run's past).
+/// </summary>
 public sealed class SessionOutputs : IReadOnlyList<OrtValue>, IDisposable
 {
     private readonly IReadOnlyList<string> _names;
     private readonly OrtValue[] _values;
+    private readonly bool[] _taken;
 
     internal SessionOutputs(IReadOnlyList<string> names, OrtValue[] values)
     {
         _names = names;
         _values = values;
+        _taken = new bool[values.Length];
     }
 
     /// <summary>The output names, parallel to the values.</summary>
@@ -23,20 +28,15 @@ public sealed class SessionOutputs : IReadOnlyList<OrtValue>, IDisposable
 
     /// <summary>The value of the output named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No output of that name was requested.</exception>
-    public OrtValue this[string name]
-    {
-        get
-        {
-            for (int i = 0; i < _names.Count; i++)
-            {
-                if (_names[i] == name)
-                {
-                    return _values[i];
-                }
-            }
+    public OrtValue this[string name] => _values[IndexOf(name)];
 
-            throw new KeyNotFoundException($"No output named '{name}' in this result (outputs: {string.Join(", ", _names)}).");
-        }
+    /// <summary>Transfers ownership of the output <paramref name="name"/> to the caller, who must dispose it.</summary>
+    /// <exception cref="KeyNotFoundException">No output of that name was requested.</exception>
+    public OrtValue Take(string name)
+    {
+        int index = IndexOf(name);
+        _taken[index] = true;
+        return _values[index];
     }
 
     /// <inheritdoc />
@@ -47,9 +47,25 @@ public sealed class SessionOutputs : IReadOnlyList<OrtValue>, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (OrtValue value in _values)
+        for (int i = 0; i < _values.Length; i++)
         {
-            value.Dispose();
+            if (!_taken[i])
+            {
+                _values[i].Dispose();
+            }
         }
+    }
+
+    private int IndexOf(string name)
+    {
+        for (int i = 0; i < _names.Count; i++)
+        {
+            if (_names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException($"No output named '{name}' in this result (outputs: {string.Join(", ", _names)}).");
     }
 }

@@ -63,6 +63,13 @@ public sealed unsafe class OrtValue : IDisposable
         }
     }
 
+    /// <summary>
+    /// Wraps read-only <paramref name="data"/> as an input tensor, without copying. The runtime never
+    /// writes to inputs; do not bind such a tensor as an output.
+    /// </summary>
+    public static OrtValue CreateTensor<T>(ReadOnlyMemory<T> data, ReadOnlySpan<long> shape) where T : unmanaged =>
+        CreateTensor(System.Runtime.InteropServices.MemoryMarshal.AsMemory(data), shape);
+
     /// <summary>Wraps <paramref name="data"/> as a tensor of <paramref name="shape"/>, without copying.</summary>
     public static OrtValue CreateTensor<T>(T[] data, ReadOnlySpan<long> shape) where T : unmanaged
     {
