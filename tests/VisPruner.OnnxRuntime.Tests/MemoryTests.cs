@@ -3,6 +3,11 @@ using Xunit;
 
 namespace VisPruner.OnnxRuntime.Tests;
 
+// Alone, so other tests' allocations do not blur the process-wide measurement.
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class RunsAlone;
+
+[Collection(nameof(MemoryTests))]
 public class MemoryTests
 {
     [Fact]
