@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using VisPruner.Tokenizers.Text;
@@ -57,7 +58,8 @@ internal sealed partial class ByteLevelPreTokenizer(bool addPrefixSpace, bool us
     private static void AppendMapped(ReadOnlySpan<char> piece, PieceBuffer output)
     {
         var maxBytes = Encoding.UTF8.GetMaxByteCount(piece.Length);
-        Span<byte> bytes = maxBytes <= 512 ? stackalloc byte[maxBytes] : new byte[maxBytes];
+        byte[]? rented = null;
+        Span<byte> bytes = maxBytes <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
         var count = Encoding.UTF8.GetBytes(piece, bytes);
         var mapped = output.Reserve(count);
         for (var i = 0; i < count; i++)
@@ -66,5 +68,9 @@ internal sealed partial class ByteLevelPreTokenizer(bool addPrefixSpace, bool us
         }
 
         output.Commit(count);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 }

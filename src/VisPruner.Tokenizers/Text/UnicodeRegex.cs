@@ -13,8 +13,12 @@ namespace VisPruner.Tokenizers.Text;
 /// </summary>
 internal static class UnicodeRegex
 {
+    // IndexOfAnyInRange allocates on each call for char; SearchValues over the range does not.
+    private static readonly SearchValues<char> Surrogates =
+        SearchValues.Create(Enumerable.Range(0xD800, 0x800).Select(c => (char)c).ToArray());
+
     public static MatchEnumerator EnumerateMatches(Regex regex, ReadOnlySpan<char> text) =>
-        text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0
+        !text.ContainsAny(Surrogates)
             ? new MatchEnumerator(regex.EnumerateMatches(text), null, null)
             : MatchEnumerator.ForSurrogates(regex, text);
 
