@@ -230,8 +230,26 @@ internal sealed class DemoTokenizer
         return stream.ToArray();
     }
 
-    private static string[] Words(string text) =>
-        [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => WordMarker + w)];
+    // Training words: "▁" plus each space-separated word, with punctuation split off as SentencePiece's
+    // character-class boundaries would, so merges like "g." never form.
+    private static string[] Words(string text)
+    {
+        var words = new List<string>();
+        foreach (string word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int start = 0;
+            for (int i = 1; i <= word.Length; i++)
+            {
+                if (i == word.Length || char.IsLetterOrDigit(word[i]) != char.IsLetterOrDigit(word[i - 1]))
+                {
+                    words.Add((start == 0 ? WordMarker : string.Empty) + word[start..i]);
+                    start = i;
+                }
+            }
+        }
+
+        return [.. words];
+    }
 
     private static void WriteAddedToken(Utf8JsonWriter w, int id, string content, bool rstrip)
     {

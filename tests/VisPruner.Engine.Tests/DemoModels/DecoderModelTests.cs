@@ -54,6 +54,22 @@ public class DecoderModelTests
         Assert.Equal(folder.Info.EosTokenIds[0], next);
     }
 
+    [Fact]
+    public void A_bench_scale_folder_has_Phi_3_5_depth_and_its_decoder_runs()
+    {
+        using var folder = new DemoModelFolder(TinyPhi3VisionModel.BenchScale(16));
+        using var decoder = new DecoderDriver(folder);
+        long[] ids = [1, 30, 31, 32];
+        float[] full = decoder.FullRecompute(decoder.Embed(ids), ids.Length);
+        Assert.Equal(ids.Length * folder.Info.VocabularySize, full.Length);
+        Assert.All(full, v => Assert.True(float.IsFinite(v)));
+
+        var vision = VisPruner.Onnx.OnnxModelFile.Load(folder.File(TinyPhi3VisionModel.VisionFileName));
+        Assert.Equal(23, vision.Graph.Node.Count(n => n.OpType == "Softmax")); // CLIP's 24 layers minus the unused last one
+        var text = VisPruner.Onnx.OnnxModelFile.Load(folder.File(TinyPhi3VisionModel.DecoderFileName));
+        Assert.Equal(32, text.Graph.Node.Count(n => n.OpType == "GroupQueryAttention"));
+    }
+
     private static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
