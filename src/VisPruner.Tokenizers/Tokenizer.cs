@@ -129,11 +129,13 @@ public sealed class Tokenizer
     /// <summary>Encodes text into token ids.</summary>
     /// <param name="text">The text.</param>
     /// <param name="addSpecialTokens">Whether to add the tokens the post-processor or tokenizer_config.json asks for (such as BOS).</param>
+    /// <param name="parseSpecialTokens">Whether special token text (such as <c>&lt;|end|&gt;</c>) becomes the special token;
+    /// pass false for untrusted text (user input, tool results) so it cannot forge turn markers.</param>
     /// <returns>The token ids.</returns>
-    public int[] Encode(ReadOnlySpan<char> text, bool addSpecialTokens = true)
+    public int[] Encode(ReadOnlySpan<char> text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         var ids = new List<int>(text.Length / 3 + 4);
-        Encode(text, ids, addSpecialTokens);
+        Encode(text, ids, addSpecialTokens, parseSpecialTokens);
         return [.. ids];
     }
 
@@ -141,8 +143,10 @@ public sealed class Tokenizer
     /// <param name="text">The text.</param>
     /// <param name="destination">The list the ids are appended to.</param>
     /// <param name="addSpecialTokens">Whether to add the tokens the post-processor or tokenizer_config.json asks for (such as BOS).</param>
+    /// <param name="parseSpecialTokens">Whether special token text (such as <c>&lt;|end|&gt;</c>) becomes the special token;
+    /// pass false for untrusted text (user input, tool results) so it cannot forge turn markers.</param>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
-    public void Encode(ReadOnlySpan<char> text, List<int> destination, bool addSpecialTokens = true)
+    public void Encode(ReadOnlySpan<char> text, List<int> destination, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (addSpecialTokens)
@@ -153,12 +157,12 @@ public sealed class Tokenizer
         var scratch = t_scratch ??= new EncodeScratch();
         if (_rawMatcher.IsEmpty)
         {
-            EncodeText(text, startsAtOrigin: true, destination, scratch);
+            EncodeText(text, startsAtOrigin: true, destination, scratch, parseSpecialTokens);
         }
         else
         {
             var segments = scratch.RentSegments();
-            _rawMatcher.Split(text, segments);
+            _rawMatcher.Split(text, segments, ignoreSpecial: !parseSpecialTokens);
             foreach (var (start, length, token) in segments)
             {
                 if (token is not null)
@@ -167,7 +171,7 @@ public sealed class Tokenizer
                 }
                 else
                 {
-                    EncodeText(text.Slice(start, length), start == 0, destination, scratch);
+                    EncodeText(text.Slice(start, length), start == 0, destination, scratch, parseSpecialTokens);
                 }
             }
 
@@ -228,7 +232,7 @@ public sealed class Tokenizer
     /// <returns>True for special tokens.</returns>
     public bool IsSpecialToken(int id) => (uint)id < (uint)_isSpecial.Length && _isSpecial[id];
 
-    private void EncodeText(ReadOnlySpan<char> text, bool startsAtOrigin, List<int> destination, EncodeScratch scratch)
+    private void EncodeText(ReadOnlySpan<char> text, bool startsAtOrigin, List<int> destination, EncodeScratch scratch, bool parseSpecialTokens)
     {
         var normalized = _normalizer is null ? text : _normalizer.Normalize(text);
         if (_normalizedMatcher.IsEmpty)
@@ -238,7 +242,7 @@ public sealed class Tokenizer
         }
 
         var segments = scratch.RentSegments();
-        _normalizedMatcher.Split(normalized, segments);
+        _normalizedMatcher.Split(normalized, segments, ignoreSpecial: !parseSpecialTokens);
         foreach (var (start, length, token) in segments)
         {
             if (token is not null)

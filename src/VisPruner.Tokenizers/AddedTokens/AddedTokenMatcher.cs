@@ -34,9 +34,10 @@ internal sealed class AddedTokenMatcher
 
     /// <summary>
     /// Splits <paramref name="text"/> into ordinary stretches (Token null) and matched tokens, in order,
-    /// appended to <paramref name="segments"/> as (start, length, token) ranges of the text.
+    /// appended to <paramref name="segments"/> as (start, length, token) ranges of the text. With
+    /// <paramref name="ignoreSpecial"/>, special tokens are left in the text (Hugging Face's encode_special_tokens).
     /// </summary>
-    public void Split(ReadOnlySpan<char> text, List<(int Start, int Length, AddedToken? Token)> segments)
+    public void Split(ReadOnlySpan<char> text, List<(int Start, int Length, AddedToken? Token)> segments, bool ignoreSpecial = false)
     {
         var emittedUpTo = 0;
         var position = 0;
@@ -58,7 +59,7 @@ internal sealed class AddedTokenMatcher
             // Matching resumes right after the token itself, whatever rstrip absorbs.
             var stop = start + length;
             position = stop;
-            if (token.SingleWord && !IsWholeWord(text, start, stop))
+            if ((ignoreSpecial && token.Special) || (token.SingleWord && !IsWholeWord(text, start, stop)))
             {
                 continue;
             }
