@@ -16,7 +16,8 @@ namespace VisPruner.Tokenizers;
 /// </summary>
 /// <remarks>
 /// Instances are immutable and thread-safe; encoding from many threads at once is supported. Once warm,
-/// encoding into a caller-supplied list allocates only per normalized text segment, not per token.
+/// encoding into a caller-supplied list allocates nothing per token: byte-level tokenizers allocate nothing
+/// at all for common text, SentencePiece normalizers (Prepend/Replace) one normalized copy per text segment.
 /// </remarks>
 public sealed class Tokenizer
 {
@@ -30,6 +31,9 @@ public sealed class Tokenizer
     private readonly string?[] _idToToken;
     private readonly bool[] _isSpecial;
     private readonly Dictionary<string, int> _addedTokenIds;
+
+    // Far above any real vocabulary; guards the id-indexed tables against corrupt files.
+    private const int MaxTokenId = 16 * 1024 * 1024;
 
     [ThreadStatic]
     private static EncodeScratch? t_scratch;
@@ -56,6 +60,11 @@ public sealed class Tokenizer
         {
             maxId = Math.Max(maxId, token.Id);
             _addedTokenIds[token.Content] = token.Id;
+        }
+
+        if (maxId >= MaxTokenId || _model.Vocabulary.Values.Any(id => id < 0) || AddedTokens.Any(t => t.Id < 0))
+        {
+            throw new InvalidDataException($"Token ids must be between 0 and {MaxTokenId - 1}.");
         }
 
         _idToToken = new string?[maxId + 1];
