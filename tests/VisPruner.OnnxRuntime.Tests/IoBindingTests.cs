@@ -43,4 +43,22 @@ public class IoBindingTests
         Assert.Equal(new float[] { 2, 4, 6 }, z.ToArray<float>());
         Assert.Throws<ArgumentException>(() => binding.BindInput("nope", a));
     }
+
+    [Fact]
+    public void Disposing_the_session_before_its_binding_is_safe_and_runs_are_refused()
+    {
+        var session = InferenceSession.Load(TestModels.AddOne(1, 1));
+        float[] output = new float[1];
+        using var x = OrtValue.CreateTensor(new float[] { 41 }, [1, 1]);
+        using var y = OrtValue.CreateTensor(output, [1, 1]);
+        IoBinding binding = session.CreateIoBinding();
+        binding.BindInput("x", x);
+        binding.BindOutput("y", y);
+
+        session.Dispose(); // the native session lives on until the binding is released, so this order cannot crash
+        binding.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => session.Run(binding));
+        Assert.Equal(0f, output[0]);
+    }
 }

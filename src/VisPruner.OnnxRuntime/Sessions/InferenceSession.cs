@@ -219,6 +219,15 @@ public sealed unsafe class InferenceSession : IDisposable
         }
     }
 
+    /// <summary>Keeps the native session alive past <see cref="Dispose"/> until the matching <see cref="Release"/>.</summary>
+    internal void AddRef()
+    {
+        bool added = false;
+        _session.DangerousAddRef(ref added);
+    }
+
+    internal void Release() => _session.DangerousRelease();
+
     internal IntPtr InputNamePointer(string name) => _inputNames.Pointer(name, "input");
 
     internal IntPtr OutputNamePointer(string name) => _outputNames.Pointer(name, "output");

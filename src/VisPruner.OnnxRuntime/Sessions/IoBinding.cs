@@ -18,6 +18,8 @@ public sealed unsafe class IoBinding : IDisposable
         IntPtr binding;
         OrtStatus.ThrowIfFailed(OrtApi.CreateIoBinding(session.Handle, &binding));
         _binding = new OrtHandle(binding, OrtApi.ReleaseIoBinding);
+        // The native binding points into the session: keep the session alive until the binding is released.
+        session.AddRef();
     }
 
     internal InferenceSession Session { get; }
@@ -108,7 +110,12 @@ public sealed unsafe class IoBinding : IDisposable
     /// <summary>Releases the native binding.</summary>
     public void Dispose()
     {
-        _binding.Dispose();
+        if (!_binding.IsClosed)
+        {
+            _binding.Dispose();
+            Session.Release();
+        }
+
         _keepAlive.Clear();
     }
 }
