@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace VisPruner.Engine.DemoModels;
@@ -81,7 +80,7 @@ internal sealed class DemoTokenizer
 
     public byte[] TokenizerJson()
     {
-        return WriteJson(w =>
+        return ConfigFiles.Write(w =>
         {
             w.WriteString("version", "1.0");
             w.WriteNull("truncation");
@@ -185,7 +184,7 @@ internal sealed class DemoTokenizer
 
     public byte[] TokenizerConfigJson()
     {
-        return WriteJson(w =>
+        return ConfigFiles.Write(w =>
         {
             w.WriteBoolean("add_bos_token", true);
             w.WriteBoolean("add_eos_token", false);
@@ -214,20 +213,6 @@ internal sealed class DemoTokenizer
             w.WriteString("unk_token", "<unk>");
             w.WriteBoolean("use_default_system_prompt", false);
         });
-    }
-
-    internal static byte[] WriteJson(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        stream.WriteByte((byte)'\n');
-        return stream.ToArray();
     }
 
     // Training words: "▁" plus each space-separated word, with punctuation split off as SentencePiece's

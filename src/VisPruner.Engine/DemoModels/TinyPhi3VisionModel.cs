@@ -1,4 +1,3 @@
-using System.Text.Json;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
 
@@ -64,8 +63,8 @@ public static class TinyPhi3VisionModel
         SaveModel(VisionGraph.Build(options), folder, VisionFileName);
         SaveModel(EmbeddingGraph.Build(options, tokenizer.VocabularySize), folder, EmbeddingFileName);
         SaveModel(DecoderGraph.Build(options, tokenizer), folder, DecoderFileName);
-        File.WriteAllBytes(Path.Combine(folder, "genai_config.json"), GenAiConfigJson(info));
-        File.WriteAllBytes(Path.Combine(folder, "processor_config.json"), ProcessorConfigJson(options.NumCrops));
+        File.WriteAllBytes(Path.Combine(folder, "genai_config.json"), ConfigFiles.GenAiConfig(info));
+        File.WriteAllBytes(Path.Combine(folder, "processor_config.json"), ConfigFiles.ProcessorConfig(options.NumCrops));
         File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), tokenizer.TokenizerJson());
         File.WriteAllBytes(Path.Combine(folder, "tokenizer_config.json"), tokenizer.TokenizerConfigJson());
         return info;
@@ -125,135 +124,4 @@ public static class TinyPhi3VisionModel
 
     private static void SaveModel(ModelProto model, string folder, string fileName) =>
         OnnxModelFile.Save(model, Path.Combine(folder, fileName), new ExternalDataOptions());
-
-    private static byte[] GenAiConfigJson(TinyPhi3VisionModelInfo info)
-    {
-        TinyPhi3VisionOptions o = info.Options;
-        return DemoTokenizer.WriteJson(w =>
-        {
-            w.WriteStartObject("model");
-            w.WriteNumber("bos_token_id", info.BosTokenId);
-            w.WriteNumber("context_length", o.ContextLength);
-            w.WriteStartObject("decoder");
-            w.WriteStartObject("session_options");
-            w.WriteString("log_id", "onnxruntime-genai");
-            w.WriteStartArray("provider_options");
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteString("filename", DecoderFileName);
-            w.WriteNumber("head_size", o.HeadSize);
-            w.WriteNumber("hidden_size", o.HiddenSize);
-            WriteNames(w, "inputs",
-                ("inputs_embeds", "inputs_embeds"), ("attention_mask", "attention_mask"),
-                ("past_key_names", "past_key_values.%d.key"), ("past_value_names", "past_key_values.%d.value"));
-            WriteNames(w, "outputs",
-                ("logits", "logits"), ("present_key_names", "present.%d.key"), ("present_value_names", "present.%d.value"));
-            w.WriteNumber("num_attention_heads", o.AttentionHeads);
-            w.WriteNumber("num_hidden_layers", o.DecoderLayers);
-            w.WriteNumber("num_key_value_heads", o.KeyValueHeads);
-            w.WriteEndObject();
-            w.WriteStartObject("embedding");
-            w.WriteString("filename", EmbeddingFileName);
-            WriteNames(w, "inputs", ("input_ids", "input_ids"), ("image_features", "image_features"));
-            WriteNames(w, "outputs", ("inputs_embeds", "inputs_embeds"));
-            w.WriteEndObject();
-            w.WriteStartObject("vision");
-            w.WriteString("filename", VisionFileName);
-            w.WriteString("config_filename", "processor_config.json");
-            WriteNames(w, "inputs", ("pixel_values", "pixel_values"), ("image_sizes", "image_sizes"));
-            WriteNames(w, "outputs", ("image_features", "image_features"));
-            w.WriteEndObject();
-            w.WriteStartArray("eos_token_id");
-            foreach (int id in info.EosTokenIds)
-            {
-                w.WriteNumberValue(id);
-            }
-
-            w.WriteEndArray();
-            w.WriteNumber("pad_token_id", info.PadTokenId);
-            w.WriteString("type", "phi3v");
-            w.WriteNumber("vocab_size", info.VocabularySize);
-            w.WriteEndObject();
-            w.WriteStartObject("search");
-            w.WriteBoolean("diversity_penalty", false);
-            w.WriteBoolean("do_sample", false);
-            w.WriteBoolean("early_stopping", true);
-            w.WriteNumber("length_penalty", 1.0);
-            w.WriteNumber("max_length", o.MaxLength);
-            w.WriteNumber("min_length", 0);
-            w.WriteNumber("no_repeat_ngram_size", 0);
-            w.WriteNumber("num_beams", 1);
-            w.WriteNumber("num_return_sequences", 1);
-            w.WriteBoolean("past_present_share_buffer", o.PastPresentShareBuffer);
-            w.WriteNumber("repetition_penalty", 1.0);
-            w.WriteNumber("temperature", 1.0);
-            w.WriteNumber("top_k", 1);
-            w.WriteNumber("top_p", 1.0);
-            w.WriteEndObject();
-        });
-    }
-
-    private static byte[] ProcessorConfigJson(int numCrops) => DemoTokenizer.WriteJson(w =>
-    {
-        w.WriteStartObject("processor");
-        w.WriteString("name", "image_processing");
-        w.WriteStartArray("transforms");
-        WriteOperation(w, "decode_image", "DecodeImage", null, null);
-        WriteOperation(w, "convert_to_rgb", "ConvertRGB", null, null);
-        WriteOperation(w, "phi3_image_transform", "Phi3ImageTransform", "com.microsoft.extensions", attrs =>
-        {
-            attrs.WriteNumber("num_crops", numCrops);
-            attrs.WriteNumber("num_img_tokens", TokensPerCrop);
-        });
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
-
-    private static void WriteOperation(Utf8JsonWriter w, string name, string type, string? domain, Action<Utf8JsonWriter>? attributes)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("operation");
-        w.WriteString("name", name);
-        if (domain is not null)
-        {
-            w.WriteString("domain", domain);
-        }
-
-        w.WriteString("type", type);
-        if (attributes is not null)
-        {
-            w.WriteStartObject("attrs");
-            attributes(w);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static void WriteNames(Utf8JsonWriter w, string section, params (string Key, string Value)[] names)
-    {
-        w.WriteStartObject(section);
-        foreach ((string key, string value) in names)
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
-    }
-}
-
-/// <summary>Facts about a model written by <see cref="TinyPhi3VisionModel.Write"/>.</summary>
-/// <param name="Options">The options the model was built from.</param>
-/// <param name="VocabularySize">Width of the logits: the tokenizer's vocabulary plus its added tokens.</param>
-/// <param name="BosTokenId">The <c>&lt;s&gt;</c> id.</param>
-/// <param name="EosTokenIds">The ids that end generation: <c>&lt;|end|&gt;</c>, <c>&lt;|assistant|&gt;</c>, <c>&lt;|endoftext|&gt;</c> (the first is what a scripted model emits at the end).</param>
-/// <param name="PadTokenId">The <c>&lt;|endoftext|&gt;</c> id, used as padding.</param>
-public sealed record TinyPhi3VisionModelInfo(TinyPhi3VisionOptions Options, int VocabularySize, int BosTokenId, IReadOnlyList<int> EosTokenIds, int PadTokenId)
-{
-    /// <summary>Number of <c>image_features</c> rows for a crop grid of <paramref name="cropRows"/> x <paramref name="cropColumns"/>.</summary>
-    /// <param name="cropRows">Rows of 336-px sub-crops (<c>h_c</c>).</param>
-    /// <param name="cropColumns">Columns of 336-px sub-crops (<c>w_c</c>).</param>
-    public static int ImageTokenCount(int cropRows, int cropColumns) =>
-        (cropRows * cropColumns + 1) * TinyPhi3VisionModel.TokensPerCrop + 1 + (cropRows + 1) * 12;
 }

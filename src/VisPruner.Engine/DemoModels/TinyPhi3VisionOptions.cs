@@ -1,26 +1,5 @@
 namespace VisPruner.Engine.DemoModels;
 
-/// <summary>How the vision encoder's self-attention is expressed in the generated graph.</summary>
-public enum VisionAttentionKind
-{
-    /// <summary>
-    /// Separate Q/K/V MatMuls, a scaled <c>Q K^T</c> MatMul and a <c>Softmax</c> whose output (the attention
-    /// probabilities, <c>[crops, heads, 577, 577]</c>) is a tensor of the graph, as in plain PyTorch exports.
-    /// </summary>
-    Unfused,
-
-    /// <summary>One <c>com.microsoft.MultiHeadAttention</c> node per layer, fed Q, K and V of shape <c>[crops, 577, width]</c>.</summary>
-    MultiHeadAttention,
-}
-
-/// <summary>
-/// A scripted reply: the decoder's logits ignore its weights and make the token at position <c>p</c> predict
-/// <c>Tokens[p - (PromptLength - 1)]</c> by a large margin, then the first end-of-sequence id once the script is used up.
-/// </summary>
-/// <param name="PromptLength">Length of the prompt (in tokens, image placeholders included) the script follows.</param>
-/// <param name="Tokens">The token ids generated after the prompt, in order.</param>
-public sealed record TinyPhi3VisionScript(int PromptLength, IReadOnlyList<int> Tokens);
-
 /// <summary>
 /// Sizes and settings of a model written by <see cref="TinyPhi3VisionModel"/>. The image side (336 px), patch size
 /// (14 px, 24 x 24 patches per crop plus [CLS]) and the 2 x 2 token merge are fixed, as in Phi-3.5-vision.
