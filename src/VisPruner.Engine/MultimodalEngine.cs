@@ -95,9 +95,12 @@ public sealed partial class MultimodalEngine : IDisposable
         Task producer = Task.Run(() => ProduceAsync(request, updates.Writer, linked.Token), CancellationToken.None);
         try
         {
-            await foreach (GenerationUpdate update in updates.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            await foreach (GenerationUpdate update in updates.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
+
+                // Once the caller cancels, it gets OperationCanceledException even if updates are still queued.
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         finally

@@ -117,9 +117,14 @@ internal sealed class GenerationLoop(IMultimodalPipeline pipeline, GenAiConfig c
     private SamplingSettings ResolveSampling(GenerationOptions options)
     {
         SearchConfig search = config.Search;
+
+        // A caller who sets a temperature or nucleus asks to sample, as chat APIs mean it. The folder's top_k/top_p
+        // then apply only if the folder itself samples: published greedy configs carry top_k = 1, which would turn
+        // every sampled request greedy.
+        bool doSample = options.DoSample ?? (options.Temperature is > 0 || options.TopP is not null || options.TopK is > 1 || search.DoSample);
         double temperature = options.Temperature ?? search.Temperature;
-        double topP = options.TopP ?? search.TopP;
-        int topK = options.TopK ?? search.TopK;
+        double topP = options.TopP ?? (search.DoSample ? search.TopP : 1.0);
+        int topK = options.TopK ?? (search.DoSample ? search.TopK : 0);
         double penalty = options.RepetitionPenalty ?? search.RepetitionPenalty;
         if (temperature < 0 || double.IsNaN(temperature))
         {
@@ -141,8 +146,6 @@ internal sealed class GenerationLoop(IMultimodalPipeline pipeline, GenAiConfig c
             throw new ArgumentOutOfRangeException(nameof(options), penalty, "RepetitionPenalty must be positive.");
         }
 
-        // Sampling settings without an explicit choice imply sampling, as callers of chat APIs expect.
-        bool doSample = options.DoSample ?? (options.Temperature is > 0 || options.TopP is not null || options.TopK is > 1 || search.DoSample);
         return new SamplingSettings(doSample, temperature, topK, topP, penalty, options.Seed);
     }
 }

@@ -52,6 +52,10 @@ internal sealed class LanguageModel : IDisposable
                  .. Enumerable.Range(0, layers).SelectMany(l => new[] { decoderConfig.PastKeyName(l), decoderConfig.PastValueName(l) })],
                 [decoderConfig.LogitsName, .. Enumerable.Range(0, layers).SelectMany(l => new[] { decoderConfig.PresentKeyName(l), decoderConfig.PresentValueName(l) })]);
             RequireFloat32(decoder, decoderConfig.FileName, decoderConfig.LogitsName);
+            RequireDimension(decoder, decoderConfig.FileName, decoderConfig.InputsEmbedsName, 2, decoderConfig.HiddenSize, "model.decoder.hidden_size");
+            RequireDimension(decoder, decoderConfig.FileName, decoderConfig.PastKeyName(0), 1, decoderConfig.NumKeyValueHeads, "model.decoder.num_key_value_heads");
+            RequireDimension(decoder, decoderConfig.FileName, decoderConfig.PastKeyName(0), 3, decoderConfig.HeadSize, "model.decoder.head_size");
+            RequireDimension(decoder, decoderConfig.FileName, decoderConfig.LogitsName, 2, model.VocabSize, "model.vocab_size");
             return new LanguageModel(model, embedding, decoder, shareBuffer);
         }
         catch
@@ -69,6 +73,17 @@ internal sealed class LanguageModel : IDisposable
     {
         Embedding.Dispose();
         Decoder.Dispose();
+    }
+
+    /// <summary>Checks a fixed dimension the model declares against the configuration (symbolic dimensions pass).</summary>
+    private static void RequireDimension(InferenceSession session, string file, string tensor, int axis, int expected, string field)
+    {
+        TensorMetadata? metadata = session.InputMetadata.Concat(session.OutputMetadata).FirstOrDefault(m => m.Name == tensor);
+        if (metadata is not null && axis < metadata.Dimensions.Count && metadata.Dimensions[axis] > 0 && metadata.Dimensions[axis] != expected)
+        {
+            throw new ModelFolderException(GenAiConfig.FileName, field,
+                $"is {expected} but {file} declares {tensor} with {metadata.Dimensions[axis]} at axis {axis}.");
+        }
     }
 
     private static void RequireFloat32(InferenceSession session, string file, string output)
