@@ -141,12 +141,13 @@ public class TokenizerTests
     public void Concurrent_encoding_gives_the_same_ids_as_sequential_encoding()
     {
         var tokenizer = RealTokenizers.Variant("gpt4o");
-        var cases = ParityFixture.Instance.Encodes.Where(c => c.Variant == "gpt4o" && c.AddSpecialTokens).ToArray();
+        var cases = ParityFixture.Instance.Encodes.Where(c => c.Variant == "gpt4o").ToArray();
         var results = new int[cases.Length][];
+        Assert.NotEmpty(cases);
 
         Parallel.For(0, cases.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
-            var ids = tokenizer.Encode(cases[i % cases.Length].Text);
+            var ids = tokenizer.Encode(cases[i % cases.Length].Text, cases[i % cases.Length].AddSpecialTokens);
             Assert.Equal(cases[i % cases.Length].Ids, ids);
             results[i % cases.Length] = ids;
         });

@@ -36,8 +36,33 @@ const variants = {
     },
     addedTokens: [],
   },
+  'llama2-metaspace-split': {
+    base: 'llama2',
+    patch: {
+      normalizer: null,
+      pre_tokenizer: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true },
+      decoder: { type: 'Sequence', decoders: [{ type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true }, { type: 'ByteFallback' }, { type: 'Fuse' }] },
+    },
+    addedTokens: [],
+  },
   'qwen3': { base: 'qwen3', patch: {}, addedTokens: [] },
   'gpt4o': { base: 'gpt4o', patch: {}, addedTokens: [] },
+  // Split behaviors the published files do not use, each followed by the byte-level mapping.
+  'gpt4o-split-behaviors': {
+    base: 'gpt4o',
+    patch: {
+      pre_tokenizer: {
+        type: 'Sequence', pretokenizers: [
+          { type: 'Split', pattern: { String: ' ' }, behavior: 'MergedWithNext', invert: false },
+          { type: 'Split', pattern: { Regex: '[.,!?]' }, behavior: 'MergedWithPrevious', invert: false },
+          { type: 'Split', pattern: { Regex: '\\p{N}' }, behavior: 'Contiguous', invert: false },
+          { type: 'Split', pattern: { Regex: '\\s+' }, behavior: 'Removed', invert: false },
+          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+        ],
+      },
+    },
+    addedTokens: [],
+  },
   'gpt4o-gpt2regex': {
     base: 'gpt4o',
     patch: { pre_tokenizer: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true } },
@@ -100,7 +125,8 @@ for (let i = 0; i < 100; i++) {
     const tokenizer = Tokenizer.fromString(JSON.stringify(json));
     out.variants[name] = v;
     for (const [index, text] of corpus.entries()) {
-      for (const addSpecialTokens of [true, false]) {
+      // Only the Llama-based tokenizers add special tokens; the others give the same ids either way.
+      for (const addSpecialTokens of v.base === 'llama2' ? [true, false] : [false]) {
         const ids = (await tokenizer.encode(text, null, { addSpecialTokens })).getIds();
         out.encode.push({ variant: name, text: index, addSpecialTokens, ids });
       }
