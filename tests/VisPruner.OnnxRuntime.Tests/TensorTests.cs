@@ -33,6 +33,28 @@ public class TensorTests
     }
 
     [Fact]
+    public void A_forgotten_tensor_unpins_its_array_when_collected()
+    {
+        WeakReference array = WrapAndForget();
+
+        for (int i = 0; i < 5 && array.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(array.IsAlive);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference WrapAndForget()
+    {
+        float[] data = new float[16];
+        _ = OrtValue.CreateTensor(data, [16]); // never disposed
+        return new WeakReference(data);
+    }
+
+    [Fact]
     public void Every_supported_element_type_round_trips_through_a_session()
     {
         RoundTrip(OnnxDataType.Float, new[] { 1.5f, -2f, float.MaxValue });

@@ -15,14 +15,12 @@ namespace VisPruner.OnnxRuntime;
 public sealed unsafe class OrtValue : IDisposable
 {
     private readonly OrtHandle _handle;
-    private MemoryHandle _pin;
     private long[]? _shape;
     private TensorElementType _elementType;
 
     private OrtValue(IntPtr handle, MemoryHandle pin = default)
     {
-        _handle = new OrtHandle(handle, OrtApi.ReleaseValue);
-        _pin = pin;
+        _handle = new OrtHandle(handle, OrtApi.ReleaseValue, pin);
     }
 
     /// <summary>Wraps <paramref name="data"/> as a tensor of <paramref name="shape"/>, without copying.</summary>
@@ -190,12 +188,7 @@ public sealed unsafe class OrtValue : IDisposable
     public T[] ToArray<T>() where T : unmanaged => GetTensorSpan<T>().ToArray();
 
     /// <summary>Releases the native value, then unpins any managed memory it wrapped.</summary>
-    public void Dispose()
-    {
-        _handle.Dispose();
-        _pin.Dispose();
-        _pin = default;
-    }
+    public void Dispose() => _handle.Dispose();
 
     private void ReadTypeAndShape()
     {
