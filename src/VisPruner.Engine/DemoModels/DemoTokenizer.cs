@@ -57,8 +57,6 @@ internal sealed class DemoTokenizer
     /// <summary>The tokenizer of every demo model (it depends on nothing but this code).</summary>
     public static DemoTokenizer Instance { get; } = new();
 
-    public static int UnknownId => 0;
-
     public static int BosId => 1;
 
     public int BaseVocabularySize { get; }
@@ -72,7 +70,7 @@ internal sealed class DemoTokenizer
 
     public int EndId => SpecialId("<|end|>");
 
-    public int SpecialId(string token)
+    private int SpecialId(string token)
     {
         int index = Array.IndexOf(PhiSpecialTokens, token);
         return index >= 0 ? BaseVocabularySize + index : throw new ArgumentException($"'{token}' is not a Phi-3.5 special token.", nameof(token));

@@ -77,7 +77,7 @@ public static class TinyPhi3VisionModel
     /// still splits into valid heads, otherwise the nearest smaller count that does is used. The vocabulary is the demo
     /// tokenizer's, so the cost split between vision and decoder stays realistic except for the output layer.
     /// </summary>
-    /// <param name="widthDivisor">The factor every width is divided by (1, 2, 4, 8 or 16 keep all sizes valid).</param>
+    /// <param name="widthDivisor">The factor every width is divided by (powers of two up to 32 keep all sizes valid).</param>
     /// <param name="seed">The weight seed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="widthDivisor"/> leaves no valid width.</exception>
     public static TinyPhi3VisionOptions BenchScale(int widthDivisor, int seed = 1234)
