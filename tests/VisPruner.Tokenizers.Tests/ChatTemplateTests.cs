@@ -15,8 +15,8 @@ public class ChatTemplateTests
     {
         var prompt = new Phi3VisionChatTemplate().Render(
         [
-            new ChatTurn(ChatRole.System, "You are helpful."),
-            new ChatTurn(ChatRole.User, [new ImageContent(), new TextContent("What is this?")]),
+            new ChatTurn(TurnRole.System, "You are helpful."),
+            new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is this?")]),
         ]);
 
         Assert.Equal("<|system|>\nYou are helpful.<|end|>\n<|user|>\n<|image_1|>\nWhat is this?<|end|>\n<|assistant|>\n", prompt);
@@ -27,9 +27,9 @@ public class ChatTemplateTests
     {
         var prompt = new Phi3VisionChatTemplate().Render(
         [
-            new ChatTurn(ChatRole.User, [new ImageContent(), new TextContent("Describe it.")]),
-            new ChatTurn(ChatRole.Assistant, "A cat."),
-            new ChatTurn(ChatRole.User, [new ImageContent(), new ImageContent(), new TextContent("And these?")]),
+            new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Describe it.")]),
+            new ChatTurn(TurnRole.Assistant, "A cat."),
+            new ChatTurn(TurnRole.User, [new ImagePart(), new ImagePart(), new TextPart("And these?")]),
         ], new ChatTemplateOptions { AddGenerationPrompt = false });
 
         Assert.Equal(
@@ -41,7 +41,7 @@ public class ChatTemplateTests
     public void Phi3v_prompt_tokenizes_its_turn_markers_as_single_special_tokens()
     {
         var tokenizer = RealTokenizers.Variant("phi35");
-        var prompt = new Phi3VisionChatTemplate().Render([new ChatTurn(ChatRole.User, "Hi")]);
+        var prompt = new Phi3VisionChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")]);
 
         var ids = tokenizer.Encode(prompt);
 
@@ -54,11 +54,11 @@ public class ChatTemplateTests
     {
         var prompt = new Phi3VisionChatTemplate().Render(
         [
-            new ChatTurn(ChatRole.System, "Be brief."),
-            new ChatTurn(ChatRole.User, "Weather in Paris and Rome?"),
-            new ChatTurn(ChatRole.Assistant, [new ToolCallContent("1", "get_weather", """{"city":"Paris"}"""), new ToolCallContent("2", "get_weather", """{"city":"Rome"}""")]),
-            new ChatTurn(ChatRole.Tool, [new ToolResultContent("1", "18C")]),
-            new ChatTurn(ChatRole.Tool, [new ToolResultContent("2", "24C")]),
+            new ChatTurn(TurnRole.System, "Be brief."),
+            new ChatTurn(TurnRole.User, "Weather in Paris and Rome?"),
+            new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "get_weather", """{"city":"Paris"}"""), new ToolCallPart("2", "get_weather", """{"city":"Rome"}""")]),
+            new ChatTurn(TurnRole.Tool, [new ToolResultPart("1", "18C")]),
+            new ChatTurn(TurnRole.Tool, [new ToolResultPart("2", "24C")]),
         ], new ChatTemplateOptions { Tools = [Weather] });
 
         Assert.StartsWith("<|system|>\nBe brief.\n\n# Tools\n", prompt, StringComparison.Ordinal);
@@ -79,9 +79,9 @@ public class ChatTemplateTests
     {
         var prompt = new Qwen25VisionChatTemplate().Render(
         [
-            new ChatTurn(ChatRole.User, [new ImageContent(), new TextContent("Weather where this photo was taken?")]),
-            new ChatTurn(ChatRole.Assistant, [new TextContent("Checking."), new ToolCallContent("1", "get_weather", """{"city": "Paris"}""")]),
-            new ChatTurn(ChatRole.Tool, [new ToolResultContent("1", """{"temp": 18}""")]),
+            new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Weather where this photo was taken?")]),
+            new ChatTurn(TurnRole.Assistant, [new TextPart("Checking."), new ToolCallPart("1", "get_weather", """{"city": "Paris"}""")]),
+            new ChatTurn(TurnRole.Tool, [new ToolResultPart("1", """{"temp": 18}""")]),
         ], new ChatTemplateOptions { Tools = [Weather] });
 
         Assert.Equal(
@@ -100,7 +100,7 @@ public class ChatTemplateTests
     public void Qwen25vl_prompt_encodes_vision_markers_as_their_special_tokens()
     {
         var tokenizer = RealTokenizers.Variant("qwen3");
-        var prompt = new Qwen25VisionChatTemplate().Render([new ChatTurn(ChatRole.User, [new ImageContent(), new TextContent("Hi")])]);
+        var prompt = new Qwen25VisionChatTemplate().Render([new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Hi")])]);
 
         var ids = tokenizer.Encode(prompt);
 
@@ -115,10 +115,10 @@ public class ChatTemplateTests
     {
         var prompt = new Phi4MultimodalChatTemplate().Render(
         [
-            new ChatTurn(ChatRole.System, "You are helpful."),
-            new ChatTurn(ChatRole.User, [new ImageContent(), new TextContent("Weather there?")]),
-            new ChatTurn(ChatRole.Assistant, [new ToolCallContent("1", "get_weather", """{"city":"Oslo"}""")]),
-            new ChatTurn(ChatRole.Tool, [new ToolResultContent("1", "-3C")]),
+            new ChatTurn(TurnRole.System, "You are helpful."),
+            new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Weather there?")]),
+            new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "get_weather", """{"city":"Oslo"}""")]),
+            new ChatTurn(TurnRole.Tool, [new ToolResultPart("1", "-3C")]),
         ], new ChatTemplateOptions { Tools = [Weather] });
 
         Assert.Equal(
@@ -132,8 +132,8 @@ public class ChatTemplateTests
     [Fact]
     public void Tools_without_a_system_turn_get_one()
     {
-        var phi3 = new Phi3VisionChatTemplate().Render([new ChatTurn(ChatRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] });
-        var phi4 = new Phi4MultimodalChatTemplate().Render([new ChatTurn(ChatRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] });
+        var phi3 = new Phi3VisionChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] });
+        var phi4 = new Phi4MultimodalChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] });
 
         Assert.StartsWith("<|system|>\n# Tools\n", phi3, StringComparison.Ordinal);
         Assert.StartsWith("<|system|><|tool|>[{\"name\": \"get_weather\"", phi4, StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public class ChatTemplateTests
     public void Tool_json_keeps_non_ascii_and_escapes_control_characters_like_python()
     {
         var prompt = new Qwen25VisionChatTemplate().Render(
-            [new ChatTurn(ChatRole.Assistant, [new ToolCallContent("1", "say", """{"text":"héllo \"日本\"\n\u0001","n":[1,2.5,true,null]}""")])],
+            [new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "say", """{"text":"héllo \"日本\"\n\u0001","n":[1,2.5,true,null]}""")])],
             new ChatTemplateOptions { AddGenerationPrompt = false });
 
         Assert.Contains("{\"name\": \"say\", \"arguments\": {\"text\": \"héllo \\\"日本\\\"\\n\\u0001\", \"n\": [1, 2.5, true, null]}}", prompt, StringComparison.Ordinal);
@@ -154,9 +154,9 @@ public class ChatTemplateTests
     {
         var template = new Phi3VisionChatTemplate();
 
-        var image = Assert.Throws<ArgumentException>(() => template.Render([new ChatTurn(ChatRole.Assistant, [new ImageContent()])]));
+        var image = Assert.Throws<ArgumentException>(() => template.Render([new ChatTurn(TurnRole.Assistant, [new ImagePart()])]));
         Assert.Contains("Assistant", image.Message, StringComparison.Ordinal);
-        var json = Assert.Throws<ArgumentException>(() => template.Render([new ChatTurn(ChatRole.Assistant, [new ToolCallContent("1", "f", "{not json")])]));
+        var json = Assert.Throws<ArgumentException>(() => template.Render([new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "f", "{not json")])]));
         Assert.Contains("'f'", json.Message, StringComparison.Ordinal);
         var schema = Assert.Throws<ArgumentException>(() => template.Render([], new ChatTemplateOptions { Tools = [new ToolDefinition("g", null, "[")] }));
         Assert.Contains("'g'", schema.Message, StringComparison.Ordinal);

@@ -37,8 +37,8 @@ public class ReplyParsingTests
     public void Rendered_tool_calls_parse_back_to_the_same_calls(string modelType)
     {
         var template = ChatTemplateCatalog.ForModelType(modelType);
-        var calls = new[] { new ToolCallContent("call_1", "search", """{"query":"cats","limit":3}"""), new ToolCallContent("call_2", "open", """{"url":"https://example.com"}""") };
-        var prompt = template.Render([new ChatTurn(ChatRole.Assistant, [new TextContent("Sure."), .. calls])], new ChatTemplateOptions { AddGenerationPrompt = false });
+        var calls = new[] { new ToolCallPart("call_1", "search", """{"query":"cats","limit":3}"""), new ToolCallPart("call_2", "open", """{"url":"https://example.com"}""") };
+        var prompt = template.Render([new ChatTurn(TurnRole.Assistant, [new TextPart("Sure."), .. calls])], new ChatTemplateOptions { AddGenerationPrompt = false });
 
         var reply = template.ParseReply(prompt);
 

@@ -34,7 +34,7 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
         var prompt = new StringBuilder();
         var images = 0;
         var toolsPending = options.Tools.Count > 0;
-        if (toolsPending && (turns.Count == 0 || turns[0].Role != ChatRole.System))
+        if (toolsPending && (turns.Count == 0 || turns[0].Role != TurnRole.System))
         {
             prompt.Append("<|system|>\n").Append(ToolsInstructions(options.Tools)).Append("<|end|>\n");
             toolsPending = false;
@@ -45,7 +45,7 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
             var turn = turns[i];
             switch (turn.Role)
             {
-                case ChatRole.System:
+                case TurnRole.System:
                     var system = turn.Text;
                     if (toolsPending)
                     {
@@ -60,29 +60,29 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
                     }
 
                     break;
-                case ChatRole.User:
+                case TurnRole.User:
                     prompt.Append("<|user|>\n");
-                    foreach (var content in turn.Contents)
+                    foreach (var content in turn.Parts)
                     {
-                        prompt.Append(content is ImageContent ? ImageMarker(++images) + "\n" : ((TextContent)content).Text);
+                        prompt.Append(content is ImagePart ? ImageMarker(++images) + "\n" : ((TextPart)content).Text);
                     }
 
                     prompt.Append("<|end|>\n");
                     break;
-                case ChatRole.Assistant:
+                case TurnRole.Assistant:
                     prompt.Append("<|assistant|>\n").Append(turn.Text);
-                    foreach (var call in turn.Contents.OfType<ToolCallContent>())
+                    foreach (var call in turn.Parts.OfType<ToolCallPart>())
                     {
                         prompt.Append(prompt[^1] == '\n' ? "" : "\n").Append("<tool_call>\n").Append(ToolJson.Call(call)).Append("\n</tool_call>");
                     }
 
                     prompt.Append("<|end|>\n");
                     break;
-                case ChatRole.Tool:
+                case TurnRole.Tool:
                     // Consecutive results share one user turn.
-                    prompt.Append(i > 0 && turns[i - 1].Role == ChatRole.Tool ? "\n" : "<|user|>\n");
+                    prompt.Append(i > 0 && turns[i - 1].Role == TurnRole.Tool ? "\n" : "<|user|>\n");
                     prompt.Append("<tool_response>\n").Append(TurnValidation.ToolTurnText(turn)).Append("\n</tool_response>");
-                    if (i == turns.Count - 1 || turns[i + 1].Role != ChatRole.Tool)
+                    if (i == turns.Count - 1 || turns[i + 1].Role != TurnRole.Tool)
                     {
                         prompt.Append("<|end|>\n");
                     }

@@ -30,7 +30,7 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
         options ??= new ChatTemplateOptions();
         var prompt = new StringBuilder();
         var toolsPending = options.Tools.Count > 0;
-        if (toolsPending && (turns.Count == 0 || turns[0].Role != ChatRole.System))
+        if (toolsPending && (turns.Count == 0 || turns[0].Role != TurnRole.System))
         {
             AppendSystem(prompt, string.Empty, options.Tools);
             toolsPending = false;
@@ -41,22 +41,22 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
         {
             switch (turn.Role)
             {
-                case ChatRole.System:
+                case TurnRole.System:
                     AppendSystem(prompt, turn.Text, toolsPending ? options.Tools : []);
                     toolsPending = false;
                     break;
-                case ChatRole.User:
+                case TurnRole.User:
                     prompt.Append("<|user|>");
-                    foreach (var content in turn.Contents)
+                    foreach (var content in turn.Parts)
                     {
-                        prompt.Append(content is ImageContent ? ImageMarker(++images) : ((TextContent)content).Text);
+                        prompt.Append(content is ImagePart ? ImageMarker(++images) : ((TextPart)content).Text);
                     }
 
                     prompt.Append("<|end|>");
                     break;
-                case ChatRole.Assistant:
+                case TurnRole.Assistant:
                     prompt.Append("<|assistant|>").Append(turn.Text);
-                    var calls = turn.Contents.OfType<ToolCallContent>().ToList();
+                    var calls = turn.Parts.OfType<ToolCallPart>().ToList();
                     if (calls.Count > 0)
                     {
                         prompt.Append("<|tool_call|>[").AppendJoin(", ", calls.Select(ToolJson.Call)).Append("]<|/tool_call|>");
@@ -64,7 +64,7 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
 
                     prompt.Append("<|end|>");
                     break;
-                case ChatRole.Tool:
+                case TurnRole.Tool:
                     prompt.Append("<|tool_response|>").Append(TurnValidation.ToolTurnText(turn)).Append("<|end|>");
                     break;
             }

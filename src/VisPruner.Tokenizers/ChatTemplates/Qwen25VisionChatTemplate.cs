@@ -31,7 +31,7 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
         TurnValidation.Validate(turns);
         options ??= new ChatTemplateOptions();
         var prompt = new StringBuilder();
-        var firstIsSystem = turns.Count > 0 && turns[0].Role == ChatRole.System;
+        var firstIsSystem = turns.Count > 0 && turns[0].Role == TurnRole.System;
         prompt.Append("<|im_start|>system\n").Append(firstIsSystem ? turns[0].Text : DefaultSystemPrompt);
         if (options.Tools.Count > 0)
         {
@@ -51,20 +51,20 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
             var turn = turns[i];
             switch (turn.Role)
             {
-                case ChatRole.System:
+                case TurnRole.System:
                     prompt.Append("<|im_start|>system\n").Append(turn.Text).Append("<|im_end|>\n");
                     break;
-                case ChatRole.User:
+                case TurnRole.User:
                     prompt.Append("<|im_start|>user\n");
-                    foreach (var content in turn.Contents)
+                    foreach (var content in turn.Parts)
                     {
-                        prompt.Append(content is ImageContent ? ImageMarker(++images) : ((TextContent)content).Text);
+                        prompt.Append(content is ImagePart ? ImageMarker(++images) : ((TextPart)content).Text);
                     }
 
                     prompt.Append("<|im_end|>\n");
                     break;
-                case ChatRole.Assistant:
-                    var calls = turn.Contents.OfType<ToolCallContent>().ToList();
+                case TurnRole.Assistant:
+                    var calls = turn.Parts.OfType<ToolCallPart>().ToList();
                     if (calls.Count == 0)
                     {
                         prompt.Append("<|im_start|>assistant\n").Append(turn.Text).Append("<|im_end|>\n");
@@ -84,14 +84,14 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
 
                     prompt.Append("<|im_end|>\n");
                     break;
-                case ChatRole.Tool:
-                    if (i == 0 || turns[i - 1].Role != ChatRole.Tool)
+                case TurnRole.Tool:
+                    if (i == 0 || turns[i - 1].Role != TurnRole.Tool)
                     {
                         prompt.Append("<|im_start|>user");
                     }
 
                     prompt.Append("\n<tool_response>\n").Append(TurnValidation.ToolTurnText(turn)).Append("\n</tool_response>");
-                    if (i == turns.Count - 1 || turns[i + 1].Role != ChatRole.Tool)
+                    if (i == turns.Count - 1 || turns[i + 1].Role != TurnRole.Tool)
                     {
                         prompt.Append("<|im_end|>\n");
                     }

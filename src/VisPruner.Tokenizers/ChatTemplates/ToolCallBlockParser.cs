@@ -15,7 +15,7 @@ internal static class ToolCallBlockParser
     {
         ArgumentNullException.ThrowIfNull(generatedText);
         var text = new StringBuilder();
-        var calls = new List<ToolCallContent>();
+        var calls = new List<ToolCallPart>();
         var position = 0;
         while (position < generatedText.Length)
         {
@@ -46,13 +46,13 @@ internal static class ToolCallBlockParser
         return new AssistantReply(text.ToString().Trim(), calls);
     }
 
-    private static bool TryReadCalls(string body, List<ToolCallContent> calls)
+    private static bool TryReadCalls(string body, List<ToolCallPart> calls)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            var found = new List<ToolCallContent>();
+            var found = new List<ToolCallPart>();
             if (root.ValueKind == JsonValueKind.Array)
             {
                 foreach (var item in root.EnumerateArray())
@@ -83,7 +83,7 @@ internal static class ToolCallBlockParser
         }
     }
 
-    private static bool TryReadCall(JsonElement element, int number, out ToolCallContent call)
+    private static bool TryReadCall(JsonElement element, int number, out ToolCallPart call)
     {
         call = null!;
         if (element.ValueKind != JsonValueKind.Object
@@ -99,7 +99,7 @@ internal static class ToolCallBlockParser
             arguments = args.ValueKind == JsonValueKind.String ? args.GetString()! : args.GetRawText();
         }
 
-        call = new ToolCallContent(string.Create(CultureInfo.InvariantCulture, $"call_{number}"), name.GetString()!, arguments);
+        call = new ToolCallPart(string.Create(CultureInfo.InvariantCulture, $"call_{number}"), name.GetString()!, arguments);
         return true;
     }
 }

@@ -27,7 +27,7 @@ internal static class ToolJson
     }
 
     /// <summary><c>{"name": ..., "arguments": {...}}</c>.</summary>
-    public static string Call(ToolCallContent call)
+    public static string Call(ToolCallPart call)
     {
         var builder = new StringBuilder("{\"name\": ");
         PythonJson.WriteString(call.Name, builder);

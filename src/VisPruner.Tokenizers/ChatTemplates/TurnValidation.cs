@@ -9,14 +9,19 @@ internal static class TurnValidation
         for (var i = 0; i < turns.Count; i++)
         {
             var turn = turns[i] ?? throw new ArgumentException($"Turn {i} is null.", nameof(turns));
-            foreach (var content in turn.Contents)
+            if (turn.Parts is null)
+            {
+                throw new ArgumentException($"Turn {i} has no parts list.", nameof(turns));
+            }
+
+            foreach (var content in turn.Parts)
             {
                 var allowed = content switch
                 {
-                    TextContent => true,
-                    ImageContent => turn.Role == ChatRole.User,
-                    ToolCallContent => turn.Role == ChatRole.Assistant,
-                    ToolResultContent => turn.Role == ChatRole.Tool,
+                    TextPart => true,
+                    ImagePart => turn.Role == TurnRole.User,
+                    ToolCallPart => turn.Role == TurnRole.Assistant,
+                    ToolResultPart => turn.Role == TurnRole.Tool,
                     _ => false,
                 };
                 if (!allowed)
@@ -29,10 +34,10 @@ internal static class TurnValidation
 
     /// <summary>The text of a tool turn: its results (or text) one after another.</summary>
     public static string ToolTurnText(ChatTurn turn) =>
-        string.Concat(turn.Contents.Select(c => c switch
+        string.Concat(turn.Parts.Select(c => c switch
         {
-            ToolResultContent result => result.Result,
-            TextContent text => text.Text,
+            ToolResultPart result => result.Result,
+            TextPart text => text.Text,
             _ => string.Empty,
         }));
 }

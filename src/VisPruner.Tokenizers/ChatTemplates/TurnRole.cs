@@ -1,7 +1,7 @@
 namespace VisPruner.Tokenizers.ChatTemplates;
 
 /// <summary>Who speaks in a <see cref="ChatTurn"/>.</summary>
-public enum ChatRole
+public enum TurnRole
 {
     /// <summary>Instructions for the model.</summary>
     System,
