@@ -30,7 +30,7 @@ internal static class VisionGraph
         GraphValue grid = b.Div(size, b.Int64s(ImageSize, ImageSize), "/hd/crop_grid/Div_output_0"); // [h_c, w_c]
         GraphValue cropCount = b.Add(
             b.Op("ReduceProd", [grid, b.Int64s(0)], [NodeAttributes.Int("keepdims", 1)], "/hd/crop_count/ReduceProd_output_0"),
-            b.Int64s(1), "/hd/crop_count/Add_output_0"); // global view + h_c * w_c sub-crops
+            b.Int64s(1), "/hd/crop_count"); // global view + h_c * w_c sub-crops
         crops = b.Op("Slice", [crops, b.Int64s(0), cropCount, b.Int64s(0)], name: "/hd/used_crops/Slice_output_0");
 
         GraphValue features = Encoder(b, options, crops, cropCount);
@@ -61,9 +61,9 @@ internal static class VisionGraph
         GraphValue sequence = b.Concat(0, [subRows, globalSeparator, globalRows], "/hd/Concat_output_0");
 
         // Projector: Linear(4C -> H), GELU, Linear(H -> H).
-        GraphValue projected = b.Linear(sequence, merged, hidden, "img_projection.0.weight", randomBias: true, name: "/img_projection/img_projection.0/Add_output_0");
+        GraphValue projected = Dense(b, sequence, merged, hidden, "img_projection.0", "/img_projection/img_projection.0");
         projected = b.Gelu(projected, name: "/img_projection/img_projection.1/Gelu_output_0");
-        projected = b.Linear(projected, hidden, hidden, "img_projection.2.weight", randomBias: true, name: "/img_projection/img_projection.2/Add_output_0");
+        projected = Dense(b, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
         b.Output("image_features", projected, "num_image_tokens", hidden);
         return ExportNaming.NameNodesAfterOutputs(b.Build());
     }
@@ -84,7 +84,7 @@ internal static class VisionGraph
         GraphValue classEmbedding = b.RandomNormal("vision_model.embeddings.class_embedding", [1, 1, c], 1f);
         GraphValue classTokens = b.Expand(classEmbedding, b.Concat(0, [cropCount, b.Int64s(1, c)], $"{embeddings}/cls_shape_output_0"), $"{embeddings}/Expand_output_0");
         GraphValue hiddenStates = b.Concat(1, [classTokens, patches], $"{embeddings}/Concat_output_0");
-        hiddenStates = b.Add(hiddenStates, b.RandomNormal("vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}/Add_output_0");
+        hiddenStates = b.Add(hiddenStates, b.RandomNormal("vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}");
         hiddenStates = LayerNorm(b, hiddenStates, c, "vision_model.pre_layrnorm", "/vision_model/pre_layrnorm");
 
         for (int layer = 0; layer < options.VisionGraphLayers; layer++)
@@ -92,13 +92,13 @@ internal static class VisionGraph
             string weights = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
             GraphValue normed = LayerNorm(b, hiddenStates, c, $"{weights}.layer_norm1", $"{path}/layer_norm1");
             GraphValue attention = SelfAttention(b, options, normed, weights + ".self_attn", path + "/self_attn");
-            hiddenStates = b.Add(hiddenStates, attention, $"{path}/Add_output_0");
+            hiddenStates = b.Add(hiddenStates, attention, $"{path}");
 
             normed = LayerNorm(b, hiddenStates, c, $"{weights}.layer_norm2", $"{path}/layer_norm2");
-            GraphValue mlp = b.Linear(normed, c, options.VisionIntermediateSize, $"{weights}.mlp.fc1.weight", randomBias: true, name: $"{path}/mlp/fc1/Add_output_0");
+            GraphValue mlp = Dense(b, normed, c, options.VisionIntermediateSize, $"{weights}.mlp.fc1", $"{path}/mlp/fc1");
             GraphValue gate = b.Sigmoid(b.Mul(mlp, b.Scalar(1.702f), $"{path}/mlp/activation_fn/Mul_output_0"), $"{path}/mlp/activation_fn/Sigmoid_output_0");
             mlp = b.Mul(mlp, gate, $"{path}/mlp/activation_fn/Mul_1_output_0"); // quick GELU
-            mlp = b.Linear(mlp, options.VisionIntermediateSize, c, $"{weights}.mlp.fc2.weight", randomBias: true, name: $"{path}/mlp/fc2/Add_output_0");
+            mlp = Dense(b, mlp, options.VisionIntermediateSize, c, $"{weights}.mlp.fc2", $"{path}/mlp/fc2");
             hiddenStates = b.Add(hiddenStates, mlp, $"{path}/Add_1_output_0");
         }
 
@@ -110,9 +110,9 @@ internal static class VisionGraph
         int c = options.VisionHiddenSize, heads = options.VisionHeads, headSize = c / heads;
 
         // Both variants draw the same weights in the same order, so they compute the same function.
-        GraphValue q = b.Linear(x, c, c, $"{weights}.q_proj.weight", randomBias: true, name: $"{path}/q_proj/Add_output_0");
-        GraphValue k = b.Linear(x, c, c, $"{weights}.k_proj.weight", randomBias: true, name: $"{path}/k_proj/Add_output_0");
-        GraphValue v = b.Linear(x, c, c, $"{weights}.v_proj.weight", randomBias: true, name: $"{path}/v_proj/Add_output_0");
+        GraphValue q = Dense(b, x, c, c, $"{weights}.q_proj", $"{path}/q_proj");
+        GraphValue k = Dense(b, x, c, c, $"{weights}.k_proj", $"{path}/k_proj");
+        GraphValue v = Dense(b, x, c, c, $"{weights}.v_proj", $"{path}/v_proj");
 
         GraphValue context;
         if (options.VisionAttention == VisionAttentionKind.MultiHeadAttention)
@@ -130,7 +130,16 @@ internal static class VisionGraph
             context = b.Reshape(b.Transpose(context, [0, 2, 1, 3], $"{path}/Transpose_3_output_0"), [0, Tokens, c], $"{path}/Reshape_3_output_0");
         }
 
-        return b.Linear(context, c, c, $"{weights}.out_proj.weight", randomBias: true, name: $"{path}/out_proj/Add_output_0");
+        return Dense(b, context, c, c, $"{weights}.out_proj", $"{path}/out_proj");
+    }
+
+    // A PyTorch Linear as exported: MatMul by the [in, out] weight "{prefix}.weight", then Add of "{prefix}.bias".
+    // Weights of variance 1 / in keep activations near unit scale, so attention is far from uniform.
+    private static GraphValue Dense(GraphBuilder b, GraphValue x, int inFeatures, int outFeatures, string prefix, string path)
+    {
+        GraphValue weight = b.RandomNormal(prefix + ".weight", [inFeatures, outFeatures], 1f / MathF.Sqrt(inFeatures));
+        GraphValue bias = b.RandomNormal(prefix + ".bias", [outFeatures], 0.02f);
+        return b.Add(b.MatMul(x, weight, path + "/MatMul_output_0"), bias, path + "/Add_output_0");
     }
 
     private static GraphValue LayerNorm(GraphBuilder b, GraphValue x, int width, string weights, string path)

@@ -75,8 +75,8 @@ public class VisionLayoutTests
         }
 
         int hidden = folder.Info.Options.HiddenSize;
-        float[] w0 = Weight("img_projection.0.weight"), b0 = Weight("img_projection.0.weight.bias");
-        float[] w2 = Weight("img_projection.2.weight"), b2 = Weight("img_projection.2.weight.bias");
+        float[] w0 = Weight("img_projection.0.weight"), b0 = Weight("img_projection.0.bias");
+        float[] w2 = Weight("img_projection.2.weight"), b2 = Weight("img_projection.2.bias");
         Assert.Equal(sequence.Count * hidden, features.Length);
         for (int r = 0; r < sequence.Count; r++)
         {

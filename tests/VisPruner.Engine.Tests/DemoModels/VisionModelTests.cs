@@ -1,5 +1,6 @@
 using VisPruner.Engine.DemoModels;
 using VisPruner.Imaging.Phi3Vision;
+using VisPruner.Onnx;
 using VisPruner.OnnxRuntime;
 
 namespace VisPruner.Engine.Tests.DemoModels;
@@ -75,14 +76,40 @@ public sealed class VisionModelTests : IDisposable
     [Fact]
     public void The_unfused_graph_exposes_the_last_layers_attention_probabilities_and_the_fused_one_uses_MultiHeadAttention()
     {
-        var unfused = VisPruner.Onnx.OnnxModelFile.Load(_unfused.File(TinyPhi3VisionModel.VisionFileName));
+        var unfused = OnnxModelFile.Load(_unfused.File(TinyPhi3VisionModel.VisionFileName));
         var softmaxes = unfused.Graph.Node.Where(n => n.OpType == "Softmax").Select(n => n.Name).ToArray();
         int graphLayers = _unfused.Info.Options.VisionLayers - 1;
         Assert.Equal(Enumerable.Range(0, graphLayers).Select(l => $"/vision_model/encoder/layers.{l}/self_attn/Softmax"), softmaxes);
 
-        var fused = VisPruner.Onnx.OnnxModelFile.Load(_fused.File(TinyPhi3VisionModel.VisionFileName));
+        var fused = OnnxModelFile.Load(_fused.File(TinyPhi3VisionModel.VisionFileName));
         Assert.DoesNotContain(fused.Graph.Node, n => n.OpType == "Softmax");
         Assert.Equal(graphLayers, fused.Graph.Node.Count(n => n.OpType == "MultiHeadAttention" && n.Domain == "com.microsoft"));
+    }
+
+    [Fact]
+    public void The_last_layers_CLS_attention_is_a_distribution_that_singles_out_some_patches()
+    {
+        // The pruning hook ranks patches by this row; uniform attention would make every ranking arbitrary.
+        int lastLayer = _unfused.Info.Options.VisionLayers - 2;
+        string probabilities = $"/vision_model/encoder/layers.{lastLayer}/self_attn/Softmax_output_0";
+        var model = OnnxModelFile.Load(_unfused.File(TinyPhi3VisionModel.VisionFileName), loadExternalData: true);
+        model.Graph.ExposeAsOutput(probabilities, OnnxDataType.Float);
+        Phi3VisionInputs inputs = new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = 1 })
+            .Process(DemoModelRunner.SyntheticImage(500, 300));
+        using InferenceSession session = InferenceSession.Load(OnnxModelFile.ToBytes(model));
+        float[] attention = DemoModelRunner.Run(session, probabilities,
+            ("pixel_values", OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape])),
+            ("image_sizes", OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2])));
+
+        int heads = _unfused.Info.Options.VisionHeads;
+        Assert.Equal(2 * heads * 577 * 577, attention.Length); // global view + one sub-crop
+        for (int head = 0; head < 2 * heads; head++)
+        {
+            ReadOnlySpan<float> clsRow = attention.AsSpan(head * 577 * 577, 577);
+            Assert.Equal(1.0, clsRow.ToArray().Sum(v => (double)v), 4);
+            float max = clsRow[1..].ToArray().Max();
+            Assert.True(max > 3f / 577, $"crop/head {head}: the strongest patch gets {max}, barely above uniform");
+        }
     }
 
     [Fact]
