@@ -30,7 +30,7 @@ internal static class VisionGraph
         GraphValue grid = b.Div(size, b.Int64s(ImageSize, ImageSize), "/hd/crop_grid/Div_output_0"); // [h_c, w_c]
         GraphValue cropCount = b.Add(
             b.Op("ReduceProd", [grid, b.Int64s(0)], [NodeAttributes.Int("keepdims", 1)], "/hd/crop_count/ReduceProd_output_0"),
-            b.Int64s(1), "/hd/crop_count"); // global view + h_c * w_c sub-crops
+            b.Int64s(1), "/hd/crop_count/Add_output_0"); // global view + h_c * w_c sub-crops
         crops = b.Op("Slice", [crops, b.Int64s(0), cropCount, b.Int64s(0)], name: "/hd/used_crops/Slice_output_0");
 
         GraphValue features = Encoder(b, options, crops, cropCount);
@@ -84,7 +84,7 @@ internal static class VisionGraph
         GraphValue classEmbedding = b.RandomNormal("vision_model.embeddings.class_embedding", [1, 1, c], 1f);
         GraphValue classTokens = b.Expand(classEmbedding, b.Concat(0, [cropCount, b.Int64s(1, c)], $"{embeddings}/cls_shape_output_0"), $"{embeddings}/Expand_output_0");
         GraphValue hiddenStates = b.Concat(1, [classTokens, patches], $"{embeddings}/Concat_output_0");
-        hiddenStates = b.Add(hiddenStates, b.RandomNormal("vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}");
+        hiddenStates = b.Add(hiddenStates, b.RandomNormal("vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}/Add_output_0");
         hiddenStates = LayerNorm(b, hiddenStates, c, "vision_model.pre_layrnorm", "/vision_model/pre_layrnorm");
 
         for (int layer = 0; layer < options.VisionGraphLayers; layer++)
@@ -92,7 +92,7 @@ internal static class VisionGraph
             string weights = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
             GraphValue normed = LayerNorm(b, hiddenStates, c, $"{weights}.layer_norm1", $"{path}/layer_norm1");
             GraphValue attention = SelfAttention(b, options, normed, weights + ".self_attn", path + "/self_attn");
-            hiddenStates = b.Add(hiddenStates, attention, $"{path}");
+            hiddenStates = b.Add(hiddenStates, attention, $"{path}/Add_output_0");
 
             normed = LayerNorm(b, hiddenStates, c, $"{weights}.layer_norm2", $"{path}/layer_norm2");
             GraphValue mlp = Dense(b, normed, c, options.VisionIntermediateSize, $"{weights}.mlp.fc1", $"{path}/mlp/fc1");
