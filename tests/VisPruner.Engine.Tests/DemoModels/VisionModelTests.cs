@@ -81,6 +81,18 @@ public sealed class VisionModelTests : IDisposable
         int graphLayers = _unfused.Info.Options.VisionLayers - 1;
         Assert.Equal(Enumerable.Range(0, graphLayers).Select(l => $"/vision_model/encoder/layers.{l}/self_attn/Softmax"), softmaxes);
 
+        // Export-style node names, unique, for the residual stream and the projector.
+        Assert.Equal(unfused.Graph.Node.Count, unfused.Graph.Node.Select(n => n.Name).Distinct().Count());
+        string[] names = [.. unfused.Graph.Node.Select(n => n.Name)];
+        for (int layer = 0; layer < graphLayers; layer++)
+        {
+            Assert.Contains($"/vision_model/encoder/layers.{layer}/Add", names);
+            Assert.Contains($"/vision_model/encoder/layers.{layer}/Add_1", names);
+        }
+
+        Assert.Contains("/img_projection/img_projection.0/MatMul", names);
+        Assert.Contains("/img_projection/img_projection.2/Add", names);
+
         var fused = OnnxModelFile.Load(_fused.File(TinyPhi3VisionModel.VisionFileName));
         Assert.DoesNotContain(fused.Graph.Node, n => n.OpType == "Softmax");
         Assert.Equal(graphLayers, fused.Graph.Node.Count(n => n.OpType == "MultiHeadAttention" && n.Domain == "com.microsoft"));
