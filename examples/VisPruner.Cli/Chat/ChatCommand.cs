@@ -56,10 +56,10 @@ internal static class ChatCommand
             var turns = new List<ChatTurn>();
             if (system is not null)
             {
-                turns.Add(new ChatTurn(ChatRole.System, system));
+                turns.Add(new ChatTurn(TurnRole.System, system));
             }
 
-            turns.Add(new ChatTurn(ChatRole.User, [.. imagePaths.Select(_ => (ChatContent)new ImageContent()), new TextContent(question)]));
+            turns.Add(new ChatTurn(TurnRole.User, [.. imagePaths.Select(_ => (ChatPart)new ImagePart()), new TextPart(question)]));
             var request = new GenerationRequest(turns, [.. imagePaths.Select(ImageInput.FromFile)], options);
 
             var text = new System.Text.StringBuilder();

@@ -51,8 +51,24 @@ internal sealed class GenerationLoop(IMultimodalPipeline pipeline, GenAiConfig c
         long decodeStart = 0;
         FinishReason reason = FinishReason.Length;
         bool stoppedBySequence = false;
+        if (options.MinNewTokens < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinNewTokens, "MinNewTokens must not be negative.");
+        }
+
         while (true)
         {
+            if (generated < options.MinNewTokens)
+            {
+                foreach (int id in model.EosTokenIds)
+                {
+                    if ((uint)id < (uint)logits.Length)
+                    {
+                        logits[id] = float.NegativeInfinity;
+                    }
+                }
+            }
+
             int token = sampler.Next(logits);
             if (generated++ == 0)
             {

@@ -9,6 +9,9 @@ public sealed record GenerationOptions
     /// <summary>Gets the most tokens to generate; null generates until a stop condition or the context length.</summary>
     public int? MaxNewTokens { get; init; }
 
+    /// <summary>Gets the fewest tokens to generate before an end-of-sequence token may end the answer (default 0).</summary>
+    public int MinNewTokens { get; init; }
+
     /// <summary>Gets a value indicating whether to sample (true) or always take the most likely token (false).</summary>
     public bool? DoSample { get; init; }
 

@@ -4,7 +4,7 @@ namespace VisPruner.Engine.Generation;
 
 /// <summary>One chat request: the conversation, its images, and generation settings.</summary>
 /// <remarks>
-/// Each <see cref="ImageContent"/> in <see cref="Messages"/> stands for the next image of <see cref="Images"/>,
+/// Each <see cref="ImagePart"/> in <see cref="Messages"/> stands for the next image of <see cref="Images"/>,
 /// in order of appearance, so their counts must match.
 /// </remarks>
 public sealed record GenerationRequest

@@ -70,7 +70,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
 
     public async Task<PreparedPrompt> PrepareAsync(GenerationRequest request, int contextLength, CancellationToken cancellationToken)
     {
-        int markers = request.Messages.Sum(turn => turn.Contents.Count(c => c is ImageContent));
+        int markers = request.Messages.Sum(turn => turn.Parts.Count(c => c is ImagePart));
         if (markers != request.Images.Count)
         {
             throw new ArgumentException(

@@ -11,9 +11,9 @@ public sealed class EngineSmokeTests(TinyModelFixture models) : IClassFixture<Ti
     {
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
         var request = new GenerationRequest(
-            [new ChatTurn(ChatRole.User, [new ImageContent(), new TextContent("What is in the picture?")])],
+            [new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is in the picture?")])],
             [ImageInput.FromBytes(TestImages.Bmp(500, 300))],
-            new GenerationOptions { MaxNewTokens = 12 });
+            new GenerationOptions { MaxNewTokens = 12, MinNewTokens = 12 });
 
         GenerationResult result = await engine.CompleteAsync(request);
 

@@ -6,9 +6,9 @@ namespace VisPruner.Engine.Tests.Generation;
 public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixture<TinyModelFixture>
 {
     private static GenerationRequest Ask(string question, GenerationOptions? options = null, params byte[][] images) => new(
-        [new ChatTurn(ChatRole.User, [.. images.Select(_ => (ChatContent)new ImageContent()), new TextContent(question)])],
+        [new ChatTurn(TurnRole.User, [.. images.Select(_ => (ChatPart)new ImagePart()), new TextPart(question)])],
         [.. images.Select(i => ImageInput.FromBytes(i))],
-        options ?? new GenerationOptions { MaxNewTokens = 16 });
+        options ?? new GenerationOptions { MaxNewTokens = 16, MinNewTokens = 16 });
 
     [Fact]
     public async Task Both_cache_layouts_generate_the_same_tokens()
@@ -30,17 +30,31 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
     {
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
         byte[] image = TestImages.Bmp(300, 200);
-        var sampled = new GenerationOptions { MaxNewTokens = 20, Temperature = 1.5, TopP = 0.95, Seed = 7 };
+        var sampled = new GenerationOptions { MaxNewTokens = 20, MinNewTokens = 20, Temperature = 1.5, TopP = 0.95, Seed = 7 };
 
         string first = (await engine.CompleteAsync(Ask("Tell me a story.", sampled, image))).Text;
         string second = (await engine.CompleteAsync(Ask("Tell me a story.", sampled, image))).Text;
-        string greedy = (await engine.CompleteAsync(Ask("Tell me a story.", new GenerationOptions { MaxNewTokens = 20, DoSample = false }, image))).Text;
+        string greedy = (await engine.CompleteAsync(Ask("Tell me a story.", new GenerationOptions { MaxNewTokens = 20, MinNewTokens = 20, DoSample = false }, image))).Text;
         string topK1 = (await engine.CompleteAsync(Ask("Tell me a story.", sampled with { TopK = 1 }, image))).Text;
         string otherSeed = (await engine.CompleteAsync(Ask("Tell me a story.", sampled with { Seed = 8 }, image))).Text;
 
         Assert.Equal(first, second);
         Assert.Equal(greedy, topK1);
         Assert.NotEqual(first, otherSeed);
+    }
+
+    [Fact]
+    public async Task An_end_of_sequence_token_is_held_off_until_the_minimum_length()
+    {
+        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
+        GenerationResult free = await engine.CompleteAsync(Ask("Hi", new GenerationOptions { MaxNewTokens = 200 }));
+        Assert.Equal(FinishReason.Stop, free.FinishReason); // this tiny model ends its answer on its own
+        int minimum = free.Statistics.CompletionTokens + 5;
+
+        GenerationResult held = await engine.CompleteAsync(Ask("Hi", new GenerationOptions { MaxNewTokens = 200, MinNewTokens = minimum }));
+
+        Assert.True(held.Statistics.CompletionTokens >= minimum);
+        Assert.StartsWith(free.Text, held.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +78,7 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
     public async Task A_stop_sequence_ends_the_answer_before_it()
     {
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
-        var options = new GenerationOptions { MaxNewTokens = 24 };
+        var options = new GenerationOptions { MaxNewTokens = 24, MinNewTokens = 24 };
         string full = (await engine.CompleteAsync(Ask("Go on.", options))).Text;
         Assert.True(full.Length >= 6, $"the tiny model produced too little text to test with: '{full}'");
         string stop = full.Substring(full.Length / 2, 3);
@@ -130,7 +144,7 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (GenerationUpdate update in engine.GenerateAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 2000 }), cancel.Token))
+            await foreach (GenerationUpdate update in engine.GenerateAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 2000, MinNewTokens = 2000 }), cancel.Token))
             {
                 if (++pieces == 2)
                 {
@@ -140,7 +154,7 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
         });
 
         Assert.Equal(2, pieces);
-        GenerationResult after = await engine.CompleteAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 4 }));
+        GenerationResult after = await engine.CompleteAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 4, MinNewTokens = 4 }));
         Assert.Equal(4, after.Statistics.CompletionTokens);
     }
 
@@ -148,12 +162,12 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
     public async Task A_caller_that_stops_reading_releases_the_engine()
     {
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
-        await foreach (GenerationUpdate update in engine.GenerateAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 2000 })))
+        await foreach (GenerationUpdate update in engine.GenerateAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 2000, MinNewTokens = 2000 })))
         {
             break;
         }
 
-        GenerationResult after = await engine.CompleteAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 3 }));
+        GenerationResult after = await engine.CompleteAsync(Ask("Talk.", new GenerationOptions { MaxNewTokens = 3, MinNewTokens = 3 }));
         Assert.Equal(3, after.Statistics.CompletionTokens);
     }
 
@@ -174,7 +188,7 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
     public async Task Images_must_match_the_markers()
     {
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
-        var request = new GenerationRequest([new ChatTurn(ChatRole.User, "No image here")], [ImageInput.FromBytes(TestImages.Bmp(10, 10))]);
+        var request = new GenerationRequest([new ChatTurn(TurnRole.User, "No image here")], [ImageInput.FromBytes(TestImages.Bmp(10, 10))]);
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => engine.CompleteAsync(request));
         Assert.Equal("request", ex.ParamName);
