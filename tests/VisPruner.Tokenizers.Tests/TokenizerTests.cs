@@ -7,14 +7,14 @@ public class TokenizerTests
     private static string TinyJson(string merges) => """
         {
           "version": "1.0",
-          "added_tokens": [{"id": 7, "content": "<|end|>", "special": true, "normalized": false, "lstrip": false, "rstrip": false, "single_word": false}],
+          "added_tokens": [{"id": 8, "content": "<|end|>", "special": true, "normalized": false, "lstrip": false, "rstrip": false, "single_word": false}],
           "normalizer": {"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "▁"}, {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]},
           "pre_tokenizer": null,
           "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<|end|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
-                             "special_tokens": {"<|end|>": {"id": "<|end|>", "ids": [7], "tokens": ["<|end|>"]}}},
+                             "special_tokens": {"<|end|>": {"id": "<|end|>", "ids": [8], "tokens": ["<|end|>"]}}},
           "decoder": {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]},
           "model": {"type": "BPE", "unk_token": "<unk>", "fuse_unk": true, "byte_fallback": false,
-                    "vocab": {"<unk>": 0, "▁": 1, "a": 2, "b": 3, "c": 4, "ab": 5, "bc": 6, "▁ab": 8},
+                    "vocab": {"<unk>": 0, "▁": 1, "a": 2, "b": 3, "c": 4, "ab": 5, "bc": 6, "▁ab": 7},
                     "merges": [MERGES]}
         }
         """.Replace("MERGES", merges, StringComparison.Ordinal);
@@ -38,14 +38,14 @@ public class TokenizerTests
         // "▁ab▁ab" + <|end|> + "▁xy" where x and y are unknown and fuse into one <unk>.
         var ids = tokenizer.Encode("ab ab<|end|>xy");
 
-        Assert.Equal([7, 8, 8, 7, 1, 0], ids);
+        Assert.Equal([8, 7, 7, 8, 1, 0], ids);
         // Only the very first space is stripped, so one follows a leading special token (as Hugging Face decodes "<s> Hello").
         Assert.Equal("<|end|> ab ab<|end|> <unk>", tokenizer.Decode(ids));
         Assert.Equal("ab ab <unk>", tokenizer.Decode(ids, skipSpecialTokens: true));
         Assert.Equal(9, tokenizer.VocabularySize);
-        Assert.True(tokenizer.IsSpecialToken(7));
-        Assert.False(tokenizer.IsSpecialToken(8));
-        Assert.Equal("▁ab", tokenizer.IdToToken(8));
+        Assert.True(tokenizer.IsSpecialToken(8));
+        Assert.False(tokenizer.IsSpecialToken(7));
+        Assert.Equal("▁ab", tokenizer.IdToToken(7));
         Assert.Null(tokenizer.IdToToken(99));
     }
 
@@ -58,7 +58,7 @@ public class TokenizerTests
         tokenizer.Encode("ab", ids, addSpecialTokens: false);
         tokenizer.Encode("ab", ids, addSpecialTokens: false);
 
-        Assert.Equal([42, 8, 8], ids);
+        Assert.Equal([42, 7, 7], ids);
     }
 
     [Theory]

@@ -33,8 +33,8 @@ internal static class TokenizerJsonLoader
 
     private static TokenizerDefinition Load(JsonElement root, JsonElement? config, string source)
     {
-        var addedTokens = ReadAddedTokens(root);
         var model = ReadModel(Required(root, "model", source), source);
+        var addedTokens = AssignIds(ReadAddedTokens(root), model);
         var normalizer = ReadNormalizer(Optional(root, "normalizer"));
         var preTokenizer = ReadPreTokenizer(Optional(root, "pre_tokenizer"));
         var decoder = ReadDecoder(Optional(root, "decoder"));
@@ -67,6 +67,31 @@ internal static class TokenizerJsonLoader
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// Gives added tokens the ids Hugging Face gives them: a vocabulary token keeps its vocabulary id, any
+    /// other takes the next id after the vocabulary and earlier added tokens, whatever id the file states.
+    /// </summary>
+    private static List<AddedToken> AssignIds(List<AddedToken> tokens, BpeModel model)
+    {
+        var vocabularySize = model.Vocabulary.Count;
+        var assigned = new Dictionary<string, int>(StringComparer.Ordinal);
+        var maxId = -1;
+        var result = new List<AddedToken>(tokens.Count);
+        foreach (var token in tokens)
+        {
+            if (!assigned.TryGetValue(token.Content, out var id) && !model.TryGetId(token.Content, out id))
+            {
+                id = maxId >= vocabularySize || vocabularySize == 0 ? maxId + 1 : vocabularySize;
+            }
+
+            assigned[token.Content] = id;
+            maxId = Math.Max(maxId, id);
+            result.Add(token with { Id = id });
+        }
+
+        return result;
     }
 
     private static BpeModel ReadModel(JsonElement model, string source)

@@ -27,6 +27,12 @@ const phi35AddedTokens = [
 const variants = {
   'llama2': { base: 'llama2', patch: {}, addedTokens: [] },
   'phi35': { base: 'llama2', patch: {}, addedTokens: phi35AddedTokens },
+  // Hugging Face ignores the stated ids of added tokens outside the vocabulary and numbers them in order.
+  'llama2-added-id-gaps': {
+    base: 'llama2',
+    patch: {},
+    addedTokens: [special(32005, '<|a|>'), special(32001, '<|b|>'), special(5, '<|c|>'), special(32000, '<|a|>')],
+  },
   'llama2-metaspace': {
     base: 'llama2',
     patch: {
@@ -84,7 +90,7 @@ const corpus = [
   '<s>', '</s>', 'before <s> after', 'x</s>y', '<unk> token', '<|im_start|>user\nHi<|im_end|>', '<|endoftext|>',
   '<|vision_start|><|image_pad|><|vision_end|>Describe.', '<|endofprompt|> end',
   '<|system|>\nYou are helpful.<|end|>\n<|user|>\n<|image_1|>\nWhat is this?<|end|>\n<|assistant|>\n',
-  'a <|left|> b   <|left|>c', 'x<|word|>y and <|word|> z', 'some plain added text', 'plain added',
+  'a <|left|> b   <|left|>c', '<|a|>x<|b|> <|c|><|a|>', 'x<|word|>y and <|word|> z', 'some plain added text', 'plain added',
   '<|user|>   spaced<|end|>\n\n', '▁ literal metaspace ▁▁', '\u00a0non-breaking\u2003em space\u3000ideographic',
   'zero\u200bwidth joiner\u200d', 'Arabic مرحبا بالعالم and Hebrew שלום', 'Devanagari नमस्ते दुनिया',
   'Math ∑ x² ≤ ∞ ∂f/∂x', 'ALL CAPS SHOUTING AND camelCaseWords and snake_case_words',
@@ -109,7 +115,7 @@ const pool = [
   ' the', ' and', 'ing', "'s", "'ll", '123', '  ', '\n\n', '<s>', '</s>', '<|end|>', '<|user|>', '<|im_end|>', '<|endoftext|>', '<|left|>', '<|word|>', ' plain added',
 ];
 const random = rng(20241121);
-for (let i = 0; i < 100; i++) {
+for (let i = 0; i < 80; i++) {
   let s = '';
   const n = 1 + Math.floor(random() * 24);
   for (let j = 0; j < n; j++) s += pool[Math.floor(random() * pool.length)];
@@ -133,14 +139,14 @@ for (let i = 0; i < 100; i++) {
     }
     // Random id sequences: byte-fallback fragments, special tokens and odd spacing must decode like the oracle.
     const vocabSize = tokenizer.getVocabSize(true);
-    const special = json.added_tokens.map(t => t.id);
+    const specialIds = json.added_tokens.map(t => t.id);
     const idRandom = rng(name.length * 7919);
     for (let i = 0; i < 60; i++) {
       const ids = [];
       const n = 1 + Math.floor(idRandom() * 12);
       for (let j = 0; j < n; j++) {
         const r = idRandom();
-        ids.push(r < 0.15 ? special[Math.floor(idRandom() * special.length)]
+        ids.push(r < 0.15 ? specialIds[Math.floor(idRandom() * specialIds.length)]
           : r < 0.35 && v.base === 'llama2' ? 3 + Math.floor(idRandom() * 256)
             : Math.floor(idRandom() * Math.min(vocabSize, json.model.vocab ? Object.keys(json.model.vocab).length : vocabSize)));
       }
