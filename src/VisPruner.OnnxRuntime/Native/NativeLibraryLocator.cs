@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace VisPruner.OnnxRuntime.Native;
@@ -85,20 +84,11 @@ internal static class NativeLibraryLocator
         string file = PlatformFileName();
         yield return Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", file);
         yield return Path.Combine(AppContext.BaseDirectory, "runtimes", PortableRid(), "native", file);
-
-        string? npmFolder = typeof(NativeLibraryLocator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "NpmPackage:" + NpmPackageName)?.Value;
-        if (!string.IsNullOrEmpty(npmFolder))
-        {
-            yield return Path.Combine(npmFolder, "bin", "napi-v6", NpmPlatformFolder(), NpmFileName());
-        }
     }
 
     private static string PlatformFileName() =>
         OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so";
 
-    private static string NpmFileName() =>
-        OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.1.dylib" : "libonnxruntime.so.1";
 
     private static string Architecture() => RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x64";
 
