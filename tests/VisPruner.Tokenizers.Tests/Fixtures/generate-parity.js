@@ -53,6 +53,20 @@ const variants = {
   },
   'qwen3': { base: 'qwen3', patch: {}, addedTokens: [] },
   'gpt4o': { base: 'gpt4o', patch: {}, addedTokens: [] },
+  // The other normalizers and decoders, which the published files here do not use.
+  'gpt4o-normalizers': {
+    base: 'gpt4o',
+    patch: {
+      normalizer: {
+        type: 'Sequence', normalizers: [
+          { type: 'NFKC' }, { type: 'Lowercase' }, { type: 'Strip', strip_left: true, strip_right: true },
+          { type: 'Replace', pattern: { Regex: '\\s{2,}' }, content: ' ' },
+        ],
+      },
+      decoder: { type: 'Sequence', decoders: [{ type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true }, { type: 'Replace', pattern: { String: 'e' }, content: 'E' }, { type: 'Strip', content: '.', start: 0, stop: 2 }] },
+    },
+    addedTokens: [],
+  },
   // Split behaviors the published files do not use, each followed by the byte-level mapping.
   'gpt4o-split-behaviors': {
     base: 'gpt4o',
