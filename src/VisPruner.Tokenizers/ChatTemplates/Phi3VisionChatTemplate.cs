@@ -36,7 +36,7 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
         var toolsPending = options.Tools.Count > 0;
         if (toolsPending && (turns.Count == 0 || turns[0].Role != TurnRole.System))
         {
-            prompt.Append("<|system|>\n").Append(ToolsInstructions(options.Tools)).Append("<|end|>\n");
+            prompt.Append("<|system|>\n").Append(ToolJson.ToolsSection(options.Tools)).Append("<|end|>\n");
             toolsPending = false;
         }
 
@@ -49,7 +49,7 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
                     var system = turn.Text;
                     if (toolsPending)
                     {
-                        system += "\n\n" + ToolsInstructions(options.Tools);
+                        system += "\n\n" + ToolJson.ToolsSection(options.Tools);
                         toolsPending = false;
                     }
 
@@ -93,16 +93,5 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
 
         prompt.Append(options.AddGenerationPrompt ? "<|assistant|>\n" : "<|endoftext|>");
         return prompt.ToString();
-    }
-
-    private static string ToolsInstructions(IReadOnlyList<ToolDefinition> tools)
-    {
-        var text = new StringBuilder("# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>");
-        foreach (var tool in tools)
-        {
-            text.Append('\n').Append(ToolJson.FunctionTool(tool));
-        }
-
-        return text.Append("\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call>").ToString();
     }
 }

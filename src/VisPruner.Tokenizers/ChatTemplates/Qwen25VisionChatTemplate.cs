@@ -35,13 +35,7 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
         prompt.Append("<|im_start|>system\n").Append(firstIsSystem ? turns[0].Text : DefaultSystemPrompt);
         if (options.Tools.Count > 0)
         {
-            prompt.Append("\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>");
-            foreach (var tool in options.Tools)
-            {
-                prompt.Append('\n').Append(ToolJson.FunctionTool(tool));
-            }
-
-            prompt.Append("\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call>");
+            prompt.Append("\n\n").Append(ToolJson.ToolsSection(options.Tools));
         }
 
         prompt.Append("<|im_end|>\n");

@@ -26,6 +26,21 @@ internal static class ToolJson
         return builder.Append(']').ToString();
     }
 
+    /// <summary>
+    /// The "# Tools" section of Qwen's system turn: the function schemas inside <c>&lt;tools&gt;</c> and the
+    /// <c>&lt;tool_call&gt;</c> reply format. Phi-3.5, without tool tokens of its own, is prompted the same way.
+    /// </summary>
+    public static string ToolsSection(IReadOnlyList<ToolDefinition> tools)
+    {
+        var text = new StringBuilder("# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>");
+        foreach (var tool in tools)
+        {
+            text.Append('\n').Append(FunctionTool(tool));
+        }
+
+        return text.Append("\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call>").ToString();
+    }
+
     /// <summary><c>{"name": ..., "arguments": {...}}</c>.</summary>
     public static string Call(ToolCallPart call)
     {
