@@ -1,3 +1,5 @@
+using VisPruner.Engine.Pruning;
+
 namespace VisPruner.Engine;
 
 /// <summary>Settings of a <see cref="MultimodalEngine"/>, bindable from configuration.</summary>
@@ -23,6 +25,9 @@ public sealed class MultimodalEngineOptions
     /// null follows the model folder's <c>search.past_present_share_buffer</c>.
     /// </summary>
     public bool? PastPresentShareBuffer { get; set; }
+
+    /// <summary>Gets or sets the default visual-token pruning of every request (a request may override it).</summary>
+    public VisualTokenPruningOptions Pruning { get; set; } = new();
 
     /// <summary>Gets or sets the largest image, in pixels, accepted for decoding (checked before allocating). Default 100 million.</summary>
     public long MaxImagePixels { get; set; } = 100_000_000;

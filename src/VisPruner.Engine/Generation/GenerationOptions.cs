@@ -1,3 +1,5 @@
+using VisPruner.Engine.Pruning;
+
 namespace VisPruner.Engine.Generation;
 
 /// <summary>
@@ -29,6 +31,9 @@ public sealed record GenerationOptions
 
     /// <summary>Gets the random seed; the same seed, prompt and settings give the same output.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Gets this request's visual-token pruning; null uses the engine's <see cref="MultimodalEngineOptions.Pruning"/>.</summary>
+    public VisualTokenPruningOptions? Pruning { get; init; }
 
     /// <summary>Gets texts that end generation when produced; they are not part of the output.</summary>
     public IReadOnlyList<string> StopSequences { get; init; } = [];

@@ -12,6 +12,9 @@ public sealed record GenerationStatistics
     /// <summary>Gets the visual tokens that reached the language model.</summary>
     public int VisualTokens { get; init; }
 
+    /// <summary>Gets the visual token counts of each image, in request order.</summary>
+    public IReadOnlyList<ImageTokenStatistics> Images { get; init; } = [];
+
     /// <summary>Gets the number of generated tokens.</summary>
     public int CompletionTokens { get; init; }
 
@@ -42,3 +45,9 @@ public sealed record GenerationStatistics
     /// <summary>Gets the generated tokens per second after the first token.</summary>
     public double DecodeTokensPerSecond => CompletionTokens > 1 && DecodeTime > TimeSpan.Zero ? (CompletionTokens - 1) / DecodeTime.TotalSeconds : 0;
 }
+
+/// <summary>The visual tokens of one image.</summary>
+/// <param name="VisualTokensBeforePruning">Rows the vision encoder produced (content tokens and separators).</param>
+/// <param name="VisualTokens">Rows that reached the language model.</param>
+/// <param name="FromCache">Whether the features came from the cache instead of the vision encoder.</param>
+public sealed record ImageTokenStatistics(int VisualTokensBeforePruning, int VisualTokens, bool FromCache);
