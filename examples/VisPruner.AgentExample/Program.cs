@@ -1,0 +1,1 @@
+Console.WriteLine("The agent example is being written.");
