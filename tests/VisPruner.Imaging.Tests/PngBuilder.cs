@@ -45,7 +45,7 @@ internal static class PngBuilder
         return output.ToArray();
     }
 
-    private static uint Crc(byte[] data)
+    public static uint Crc(byte[] data)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in data)
