@@ -40,11 +40,17 @@ public sealed class Phi3VisionImageProcessor
     /// <summary>Computes the layout an image of the given size gets, without processing pixels.</summary>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>
-    public Phi3VisionImageLayout GetLayout(int width, int height)
-    {
-        HdPlan plan = HdPlan.Create(width, height, Options.NumCrops);
-        return new Phi3VisionImageLayout(plan.PaddedHeight, plan.PaddedWidth);
-    }
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive.</exception>
+    public Phi3VisionImageLayout GetLayout(int width, int height) => GetGeometry(width, height).Layout;
+
+    /// <summary>
+    /// Computes where an image of the given size lands in the padded HD canvas (resized size, padding offsets,
+    /// orientation), without processing pixels; use it to map token cells back to the original image.
+    /// </summary>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive.</exception>
+    public Phi3VisionImageGeometry GetGeometry(int width, int height) => Phi3VisionImageGeometry.Create(width, height, Options.NumCrops);
 
     /// <summary>Processes one image.</summary>
     /// <param name="image">The decoded image.</param>
@@ -106,10 +112,10 @@ public sealed class Phi3VisionImageProcessor
 
     private Phi3VisionImageLayout ProcessOne(RgbImage image, Span<float> output)
     {
-        HdPlan plan = HdPlan.Create(image.Width, image.Height, Options.NumCrops);
-        RgbImage resized = PillowResampler.Resize(image, plan.ResizedWidth, plan.ResizedHeight, ResampleFilter.Bilinear, verticalFirst: plan.Transposed);
-        var padded = new PaddedView(resized, plan);
-        var layout = new Phi3VisionImageLayout(plan.PaddedHeight, plan.PaddedWidth);
+        Phi3VisionImageGeometry geometry = GetGeometry(image.Width, image.Height);
+        RgbImage resized = PillowResampler.Resize(image, geometry.ResizedWidth, geometry.ResizedHeight, ResampleFilter.Bilinear, verticalFirst: geometry.Transposed);
+        var padded = new PaddedView(resized, geometry);
+        Phi3VisionImageLayout layout = geometry.Layout;
         WriteGlobalView(padded, output[..(3 * CropPlane)]);
         for (int row = 0; row < layout.CropRows; row++)
         {
@@ -174,46 +180,16 @@ public sealed class Phi3VisionImageProcessor
         }
     }
 
-    /// <summary>Sizes of the HD transform, in the image's own orientation.</summary>
-    private readonly record struct HdPlan(bool Transposed, int ResizedWidth, int ResizedHeight, int PaddedWidth, int PaddedHeight, int OffsetX, int OffsetY)
-    {
-        public static HdPlan Create(int width, int height, int numCrops)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-            bool transposed = width < height;
-            int longSide = transposed ? height : width;
-            int shortSide = transposed ? width : height;
-            double ratio = (double)longSide / shortSide;
-            int scale = 1;
-            while (scale * Math.Ceiling(scale / ratio) <= numCrops)
-            {
-                scale++;
-            }
-
-            scale--;
-            int newLong = scale * Crop;
-
-            // Extreme aspect ratios would round the short side to 0 pixels; keep one row instead.
-            int newShort = Math.Max(1, (int)(newLong / ratio));
-            int paddedShort = (int)(Math.Ceiling(newShort / (double)Crop) * Crop);
-            int offset = (paddedShort - newShort) / 2;
-            return transposed
-                ? new HdPlan(true, newShort, newLong, paddedShort, newLong, offset, 0)
-                : new HdPlan(false, newLong, newShort, newLong, paddedShort, 0, offset);
-        }
-    }
-
     /// <summary>The resized image placed on a white canvas of the padded size, read row by row.</summary>
-    private readonly struct PaddedView(RgbImage resized, HdPlan plan)
+    private readonly struct PaddedView(RgbImage resized, Phi3VisionImageGeometry geometry)
     {
-        public int Width => plan.PaddedWidth;
+        public int Width => geometry.Layout.Width;
 
-        public int Height => plan.PaddedHeight;
+        public int Height => geometry.Layout.Height;
 
         public void NormalizedRow(int y, int x0, int count, int channel, float[] lut, Span<float> output)
         {
-            int ry = y - plan.OffsetY;
+            int ry = y - geometry.OffsetY;
             if ((uint)ry >= (uint)resized.Height)
             {
                 output[..count].Fill(lut[255]);
@@ -223,7 +199,7 @@ public sealed class Phi3VisionImageProcessor
             ReadOnlySpan<byte> row = resized.GetRow(ry);
             for (int i = 0; i < count; i++)
             {
-                int rx = x0 + i - plan.OffsetX;
+                int rx = x0 + i - geometry.OffsetX;
                 output[i] = (uint)rx < (uint)resized.Width ? lut[row[(3 * rx) + channel]] : lut[255];
             }
         }
