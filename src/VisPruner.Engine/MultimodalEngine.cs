@@ -70,7 +70,7 @@ public sealed partial class MultimodalEngine : IDisposable
         options ??= new MultimodalEngineOptions();
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MultimodalEngine>();
         GenAiConfig config = GenAiConfig.Load(Path.Combine(modelFolder, GenAiConfig.FileName));
-        IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, options, cancellationToken).ConfigureAwait(false);
+        IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, options, logger, cancellationToken).ConfigureAwait(false);
         LogLoaded(logger, config.Model.Type, modelFolder, options.ExecutionProvider);
         return new MultimodalEngine(modelFolder, config, pipeline, logger);
     }

@@ -117,6 +117,7 @@ internal sealed class GenerationLoop(IMultimodalPipeline pipeline, GenAiConfig c
             PromptTokens = prompt.InputIds.Length,
             VisualTokensBeforePruning = prompt.VisualTokensBeforePruning,
             VisualTokens = prompt.VisualTokens,
+            Images = prompt.Images,
             CompletionTokens = generated,
             CachedImages = prompt.CachedImages,
             ImagePreprocessingTime = prompt.ImagePreprocessingTime,

@@ -3,8 +3,7 @@ namespace VisPruner.Engine.Generation;
 /// <summary>A request turned into decoder input: token ids with image placeholders, and the image feature rows they take.</summary>
 /// <param name="InputIds">Token ids; the rows of image N (1-based) are placeholders with id -N.</param>
 /// <param name="ImageFeatures">The feature rows of all placeholders, in order, row-major [rows x hidden].</param>
-/// <param name="VisualTokensBeforePruning">Visual tokens the vision encoder produced.</param>
-/// <param name="VisualTokens">Visual tokens in the prompt.</param>
+/// <param name="Images">Visual tokens of each image, before and after pruning.</param>
 /// <param name="CachedImages">Images served from the feature cache.</param>
 /// <param name="ImagePreprocessingTime">Time spent decoding and preprocessing images.</param>
 /// <param name="VisionTime">Time spent in the vision encoder.</param>
@@ -12,9 +11,13 @@ namespace VisPruner.Engine.Generation;
 internal sealed record PreparedPrompt(
     long[] InputIds,
     float[] ImageFeatures,
-    int VisualTokensBeforePruning,
-    int VisualTokens,
+    IReadOnlyList<ImageTokenStatistics> Images,
     int CachedImages,
     TimeSpan ImagePreprocessingTime,
     TimeSpan VisionTime,
-    TimeSpan PruningTime);
+    TimeSpan PruningTime)
+{
+    public int VisualTokensBeforePruning => Images.Sum(i => i.VisualTokensBeforePruning);
+
+    public int VisualTokens => Images.Sum(i => i.VisualTokens);
+}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Phi3Vision;
 
@@ -6,7 +7,7 @@ namespace VisPruner.Engine.ModelFolders;
 /// <summary>The model families (<c>model.type</c>) the engine runs, each with its own prompt and vision pipeline.</summary>
 internal static class ModelFamilies
 {
-    private static readonly Dictionary<string, Func<string, GenAiConfig, MultimodalEngineOptions, CancellationToken, Task<IMultimodalPipeline>>> Loaders =
+    private static readonly Dictionary<string, Func<string, GenAiConfig, MultimodalEngineOptions, ILogger, CancellationToken, Task<IMultimodalPipeline>>> Loaders =
         new(StringComparer.Ordinal) { ["phi3v"] = Phi3VisionPipeline.LoadAsync };
 
     // Families whose folders follow the same decoder layout and are planned next.
@@ -15,7 +16,8 @@ internal static class ModelFamilies
     /// <summary>Gets the model types the engine runs.</summary>
     public static IReadOnlyCollection<string> Supported => Loaders.Keys;
 
-    public static Task<IMultimodalPipeline> LoadAsync(string folder, GenAiConfig config, MultimodalEngineOptions options, CancellationToken cancellationToken)
+    public static Task<IMultimodalPipeline> LoadAsync(
+        string folder, GenAiConfig config, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         if (!Loaders.TryGetValue(config.Model.Type, out var load))
         {
@@ -24,6 +26,6 @@ internal static class ModelFamilies
                 $"'{config.Model.Type}' is not supported{planned}; supported types: {string.Join(", ", Supported)}.");
         }
 
-        return load(folder, config, options, cancellationToken);
+        return load(folder, config, options, logger, cancellationToken);
     }
 }

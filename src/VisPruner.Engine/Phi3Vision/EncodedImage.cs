@@ -2,8 +2,11 @@ using VisPruner.Imaging.Phi3Vision;
 
 namespace VisPruner.Engine.Phi3Vision;
 
-/// <summary>The vision encoder's output for one image: its feature rows [layout.NumImageTokens x hidden] and token layout.</summary>
-internal sealed record EncodedImage(float[] Features, Phi3VisionImageLayout Layout)
+/// <summary>
+/// The vision encoder's output for one image: its feature rows [layout.NumImageTokens x hidden], token layout, and, when
+/// the vision model's attention could be read, each crop's [CLS] attention per merged token [crops x 144] (global view first).
+/// </summary>
+internal sealed record EncodedImage(float[] Features, Phi3VisionImageLayout Layout, float[]? CropImportance)
 {
-    public long SizeInBytes => (long)Features.Length * sizeof(float);
+    public long SizeInBytes => ((long)Features.Length + (CropImportance?.Length ?? 0)) * sizeof(float);
 }

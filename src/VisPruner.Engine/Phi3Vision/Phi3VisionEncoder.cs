@@ -14,16 +14,23 @@ namespace VisPruner.Engine.Phi3Vision;
 /// </summary>
 internal sealed class Phi3VisionEncoder : IDisposable
 {
+    private const int PatchesPerSide = 24;
+
     private readonly InferenceSession _session;
+    private readonly Phi3VisionTap _tap;
+    private readonly string[] _outputNames;
     private readonly VisionConfig _config;
     private readonly Phi3VisionImageProcessor _processor;
     private readonly ImageDecoderOptions _decoderOptions;
     private readonly BoundedLruCache<string, EncodedImage>? _cache;
     private readonly int _hidden;
 
-    public Phi3VisionEncoder(InferenceSession session, VisionConfig config, Phi3VisionImageProcessor processor, int hidden, MultimodalEngineOptions options)
+    public Phi3VisionEncoder(
+        InferenceSession session, Phi3VisionTap tap, VisionConfig config, Phi3VisionImageProcessor processor, int hidden, MultimodalEngineOptions options)
     {
         _session = session;
+        _tap = tap;
+        _outputNames = [config.ImageFeaturesName, .. tap.OutputNames];
         _config = config;
         _processor = processor;
         _hidden = hidden;
@@ -74,10 +81,11 @@ internal sealed class Phi3VisionEncoder : IDisposable
         timing.Preprocessing += Stopwatch.GetElapsedTime(start, encoderStart);
 
         float[] features;
+        float[]? cropImportance = null;
         using (OrtValue pixels = OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape]))
         using (OrtValue sizes = OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2]))
         using (SessionOutputs outputs = _session.Run(
-            [new(_config.PixelValuesName, pixels), new(_config.ImageSizesName, sizes)], [_config.ImageFeaturesName], cancellationToken))
+            [new(_config.PixelValuesName, pixels), new(_config.ImageSizesName, sizes)], _outputNames, cancellationToken))
         {
             OrtValue value = outputs[0];
             if (value.Shape.Count != 2 || value.Shape[0] != layout.NumImageTokens || value.Shape[1] != _hidden)
@@ -88,15 +96,35 @@ internal sealed class Phi3VisionEncoder : IDisposable
             }
 
             features = value.ToArray<float>();
+            if (_tap.Kind != Phi3VisionTap.TapKind.None)
+            {
+                cropImportance = MergedClsAttention([.. outputs.Skip(1)], layout.CropCount + 1);
+            }
         }
 
         timing.Vision += Stopwatch.GetElapsedTime(encoderStart);
-        var encoded = new EncodedImage(features, layout);
+        var encoded = new EncodedImage(features, layout, cropImportance);
         _cache?.Add(job.Key, encoded);
         return encoded;
     }
 
     public void Dispose() => _session.Dispose();
+
+    /// <summary>Per crop, the [CLS] attention of each merged token: the sum over its 2 x 2 patches.</summary>
+    private float[] MergedClsAttention(IReadOnlyList<OrtValue> tapOutputs, int crops)
+    {
+        const int patches = PatchesPerSide * PatchesPerSide;
+        var perPatch = new float[crops * patches];
+        _tap.ReadClsAttention(tapOutputs, crops, patches, perPatch);
+        var merged = new float[crops * Phi3VisionTokenPruner.TokensPerCrop];
+        for (int crop = 0; crop < crops; crop++)
+        {
+            Importance.PatchMerge.SumImportance<float>(
+                perPatch.AsSpan(crop * patches, patches), PatchesPerSide, 2, merged.AsSpan(crop * Phi3VisionTokenPruner.TokensPerCrop, Phi3VisionTokenPruner.TokensPerCrop));
+        }
+
+        return merged;
+    }
 }
 
 /// <summary>An image between the two phases: its cache key, its decoded pixels or cached features, and its layout.</summary>

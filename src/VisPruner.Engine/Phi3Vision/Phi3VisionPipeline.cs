@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using VisPruner.Engine.Generation;
+using VisPruner.Engine.Pruning;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Runtime;
 using VisPruner.Imaging.Phi3Vision;
@@ -18,12 +21,18 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
     private readonly IChatTemplate _template;
     private readonly Phi3VisionEncoder _encoder;
 
-    private Phi3VisionPipeline(Tokenizer tokenizer, IChatTemplate template, Phi3VisionEncoder encoder, LanguageModel languageModel)
+    private readonly VisualTokenPruningOptions _defaultPruning;
+    private readonly int _hidden;
+
+    private Phi3VisionPipeline(
+        Tokenizer tokenizer, IChatTemplate template, Phi3VisionEncoder encoder, LanguageModel languageModel, VisualTokenPruningOptions defaultPruning, int hidden)
     {
         Tokenizer = tokenizer;
         _template = template;
         _encoder = encoder;
         LanguageModel = languageModel;
+        _defaultPruning = defaultPruning;
+        _hidden = hidden;
     }
 
     public Tokenizer Tokenizer { get; }
@@ -31,7 +40,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
     public LanguageModel LanguageModel { get; }
 
     public static async Task<IMultimodalPipeline> LoadAsync(
-        string folder, GenAiConfig config, MultimodalEngineOptions options, CancellationToken cancellationToken)
+        string folder, GenAiConfig config, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         VisionConfig vision = config.Model.Vision
             ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", "is missing; phi3v folders have a vision model.");
@@ -52,14 +61,21 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         InferenceSessionOptions sessionOptions = SessionFactory.CreateOptions(options);
         bool shareBuffer = options.PastPresentShareBuffer ?? config.Search.PastPresentShareBuffer;
 
-        InferenceSession visionSession = SessionFactory.Load(Path.Combine(folder, vision.FileName), sessionOptions);
+        options.Pruning.Validate();
+        (InferenceSession visionSession, Phi3VisionTap tap) = Phi3VisionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
         {
+            if (tap.Kind == Phi3VisionTap.TapKind.None && options.Pruning.Importance == ImportanceSignal.ClsAttention)
+            {
+                throw new ModelFolderException(vision.FileName, null,
+                    "has no Softmax or MultiHeadAttention node to read [CLS] attention from, and Pruning.Importance is ClsAttention; choose Auto or FeatureNorm.");
+            }
+
             SessionFactory.RequireTensors(visionSession, vision.FileName, [vision.PixelValuesName, vision.ImageSizesName], [vision.ImageFeaturesName]);
             LanguageModel languageModel = LanguageModel.Load(folder, config, sessionOptions, shareBuffer);
             var encoder = new Phi3VisionEncoder(
-                visionSession, vision, new Phi3VisionImageProcessor(processorOptions), config.Model.Decoder.HiddenSize, options);
-            return new Phi3VisionPipeline(tokenizer, ChatTemplateCatalog.ForModelType(config.Model.Type), encoder, languageModel);
+                visionSession, tap, vision, new Phi3VisionImageProcessor(processorOptions), config.Model.Decoder.HiddenSize, options);
+            return new Phi3VisionPipeline(tokenizer, ChatTemplateCatalog.ForModelType(config.Model.Type), encoder, languageModel, options.Pruning, config.Model.Decoder.HiddenSize);
         }
         catch
         {
@@ -87,22 +103,48 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             jobs[i] = _encoder.Load(bytes, i + 1, timing);
         }
 
-        long[] inputIds = BuildInputIds(prompt, jobs);
-        int visualTokens = jobs.Sum(j => j.Layout.NumImageTokens);
+        VisualTokenPruningOptions pruning = request.Options.Pruning ?? _defaultPruning;
+        pruning.Validate();
+
+        // Fail before the vision encoder runs when even the smallest pruned prompt cannot fit.
+        int fewestVisual = jobs.Sum(j => pruning.Selector == VisualTokenSelectorKind.None
+            ? j.Layout.NumImageTokens
+            : Math.Min(j.Layout.NumImageTokens, pruning.BudgetFor((j.Layout.CropCount + 1) * Phi3VisionTokenPruner.TokensPerCrop) + 1));
+        int textTokens = BuildInputIds(prompt, new int[jobs.Length]).Length;
+        if (textTokens + fewestVisual >= contextLength)
+        {
+            throw new PromptTooLongException(textTokens + fewestVisual, fewestVisual, contextLength);
+        }
+
+        var keptFeatures = new List<float>();
+        var keptCounts = new int[jobs.Length];
+        var images = new ImageTokenStatistics[jobs.Length];
+        TimeSpan pruningTime = TimeSpan.Zero;
+        for (int i = 0; i < jobs.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            EncodedImage encoded = _encoder.Encode(jobs[i], timing, cancellationToken);
+            long start = Stopwatch.GetTimestamp();
+            int[] rows = Phi3VisionTokenPruner.SelectRows(encoded, _hidden, pruning);
+            pruningTime += Stopwatch.GetElapsedTime(start);
+            foreach (int row in rows)
+            {
+                keptFeatures.AddRange(encoded.Features.AsSpan(row * _hidden, _hidden));
+            }
+
+            keptCounts[i] = rows.Length;
+            images[i] = new ImageTokenStatistics(encoded.Layout.NumImageTokens, rows.Length, jobs[i].Cached is not null);
+        }
+
+        long[] inputIds = BuildInputIds(prompt, keptCounts);
+        int visualTokens = keptCounts.Sum();
         if (inputIds.Length >= contextLength)
         {
             throw new PromptTooLongException(inputIds.Length, visualTokens, contextLength);
         }
 
-        float[][] features = new float[jobs.Length][];
-        for (int i = 0; i < jobs.Length; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            features[i] = _encoder.Encode(jobs[i], timing, cancellationToken).Features;
-        }
-
         return new PreparedPrompt(
-            inputIds, [.. features.SelectMany(f => f)], visualTokens, visualTokens, timing.CachedImages, timing.Preprocessing, timing.Vision, TimeSpan.Zero);
+            inputIds, [.. keptFeatures], images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
     }
 
     public void Dispose()
@@ -111,15 +153,16 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         LanguageModel.Dispose();
     }
 
-    private long[] BuildInputIds(string prompt, ImageJob[] jobs)
+    /// <summary>Tokenizes the prompt, replacing the marker of image N by <paramref name="imageTokens"/>[N-1] placeholders -N.</summary>
+    private long[] BuildInputIds(string prompt, int[] imageTokens)
     {
-        var ids = new List<long>(prompt.Length + jobs.Sum(j => j.Layout.NumImageTokens));
+        var ids = new List<long>(prompt.Length + imageTokens.Sum());
         var chunk = new List<int>();
         int position = 0;
-        for (int image = 1; image <= jobs.Length + 1; image++)
+        for (int image = 1; image <= imageTokens.Length + 1; image++)
         {
             int end = prompt.Length;
-            string? marker = image <= jobs.Length ? _template.ImageMarker(image) : null;
+            string? marker = image <= imageTokens.Length ? _template.ImageMarker(image) : null;
             if (marker is not null)
             {
                 end = prompt.IndexOf(marker, position, StringComparison.Ordinal);
@@ -138,7 +181,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
 
             if (marker is not null)
             {
-                for (int row = 0; row < jobs[image - 1].Layout.NumImageTokens; row++)
+                for (int row = 0; row < imageTokens[image - 1]; row++)
                 {
                     ids.Add(-image);
                 }

@@ -115,7 +115,11 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
         GenerationResult one = await engine.CompleteAsync(Ask("Compare.", null, square));
         GenerationResult two = await engine.CompleteAsync(Ask("Compare.", null, square, wide));
 
-        Assert.Equal(one.Statistics.VisualTokens + TokensOf(900, 300), two.Statistics.VisualTokens);
+        Assert.Equal(one.Statistics.VisualTokensBeforePruning + TokensOf(900, 300), two.Statistics.VisualTokensBeforePruning);
+        Assert.Equal(2, two.Statistics.Images.Count);
+        Assert.Equal(one.Statistics.Images[0].VisualTokens, two.Statistics.Images[0].VisualTokens);
+        Assert.True(two.Statistics.Images[0].FromCache);
+        Assert.Equal(two.Statistics.VisualTokens, two.Statistics.Images.Sum(i => i.VisualTokens));
         Assert.NotEqual(one.Text, two.Text);
     }
 
