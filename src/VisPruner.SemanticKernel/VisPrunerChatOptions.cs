@@ -1,0 +1,83 @@
+using VisPruner.Engine;
+
+namespace VisPruner.SemanticKernel;
+
+/// <summary>Settings of a <see cref="VisPrunerChatClient"/>, bindable from configuration (section <c>VisPruner</c> by default).</summary>
+public sealed class VisPrunerChatOptions
+{
+    /// <summary>The configuration section <c>AddVisPrunerChat</c> binds when given a configuration root.</summary>
+    public const string DefaultSectionName = "VisPruner";
+
+    /// <summary>Gets or sets the model folder (<c>genai_config.json</c>, ONNX files, tokenizer). Required.</summary>
+    public string ModelFolder { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the model id reported on responses and in metadata; null uses the model folder's name.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets how the engine runs, including the default visual-token pruning of every request.</summary>
+    public MultimodalEngineOptions Engine { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets the content tokens kept per image when an image's <c>detail</c> property is <c>low</c>. Default 64:
+    /// about a quarter of the default budget of a single-crop image.
+    /// </summary>
+    public int LowDetailTokensPerImage { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether images may come from <c>http</c>/<c>https</c> URIs, downloaded when the
+    /// request runs. Default false: only in-memory data and <c>file:</c> URIs are read, so a prompt cannot make the
+    /// server fetch arbitrary addresses.
+    /// </summary>
+    public bool AllowRemoteImageUris { get; set; }
+
+    /// <summary>Gets or sets the largest remote image, in bytes, downloaded when <see cref="AllowRemoteImageUris"/> is set. Default 20 MB.</summary>
+    public long MaxRemoteImageBytes { get; set; } = 20_000_000;
+
+    /// <summary>Gets or sets the most tokens an answer may have when the request sets no <c>MaxOutputTokens</c>; null is unlimited (up to the context length).</summary>
+    public int? DefaultMaxOutputTokens { get; set; }
+
+    /// <summary>Checks the settings that can be checked without loading the model.</summary>
+    /// <returns>The problems found, empty when the settings are usable.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ModelFolder))
+        {
+            problems.Add("VisPrunerChatOptions.ModelFolder is required: set it to a model folder with genai_config.json.");
+        }
+        else if (!Directory.Exists(ModelFolder))
+        {
+            problems.Add($"VisPrunerChatOptions.ModelFolder: the folder '{ModelFolder}' does not exist.");
+        }
+        else if (!File.Exists(Path.Combine(ModelFolder, "genai_config.json")))
+        {
+            problems.Add($"VisPrunerChatOptions.ModelFolder: '{ModelFolder}' has no genai_config.json.");
+        }
+
+        if (LowDetailTokensPerImage < 1)
+        {
+            problems.Add($"VisPrunerChatOptions.LowDetailTokensPerImage ({LowDetailTokensPerImage}) must be at least 1.");
+        }
+
+        if (MaxRemoteImageBytes < 1)
+        {
+            problems.Add($"VisPrunerChatOptions.MaxRemoteImageBytes ({MaxRemoteImageBytes}) must be positive.");
+        }
+
+        if (DefaultMaxOutputTokens is < 1)
+        {
+            problems.Add($"VisPrunerChatOptions.DefaultMaxOutputTokens ({DefaultMaxOutputTokens}) must be positive.");
+        }
+
+        try
+        {
+            Engine?.Pruning?.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            problems.Add($"VisPrunerChatOptions.Engine.Pruning.{ex.ParamName}: {ex.Message}");
+        }
+
+        return problems;
+    }
+}
