@@ -51,6 +51,7 @@ public class Phi3VisionTokenOverlayTests
     [InlineData(300, 500, 4)]
     [InlineData(37, 23, 16)]
     [InlineData(1, 1, 16)]
+    [InlineData(2000, 7, 16)]
     public void Keeping_every_row_leaves_the_image_untouched(int width, int height, int numCrops)
     {
         RgbImage image = Colourful(width, height);
