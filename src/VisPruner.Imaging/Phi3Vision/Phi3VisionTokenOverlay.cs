@@ -17,8 +17,12 @@ namespace VisPruner.Imaging.Phi3Vision;
 public static class Phi3VisionTokenOverlay
 {
     private const int Tokens = Phi3VisionImageLayout.TokensPerCropSide;
-    private static readonly byte[] OutlineColor = [255, 191, 0];
-    private static readonly byte[] BackgroundColor = [38, 38, 38];
+
+    private static ReadOnlySpan<byte> OutlineColor => [255, 191, 0];
+
+    private static ReadOnlySpan<byte> BackgroundColor => [38, 38, 38];
+
+    private static ReadOnlySpan<byte> White => [255, 255, 255];
 
     /// <summary>Renders the kept tokens of one image.</summary>
     /// <param name="original">The image as it was given to the processor.</param>
@@ -92,7 +96,7 @@ public static class Phi3VisionTokenOverlay
     /// its place, white padding around it.</summary>
     private static void DrawGlobalView(RgbImage original, Phi3VisionImageGeometry geometry, RgbImage output, int left, int side)
     {
-        Fill(output, left, 0, side, side, [255, 255, 255]);
+        Fill(output, left, 0, side, side, White);
         int x0 = Scale(geometry.OffsetX, side, geometry.Layout.Width);
         int x1 = Math.Max(x0 + 1, Scale(geometry.OffsetX + geometry.ResizedWidth, side, geometry.Layout.Width));
         int y0 = Scale(geometry.OffsetY, side, geometry.Layout.Height);
