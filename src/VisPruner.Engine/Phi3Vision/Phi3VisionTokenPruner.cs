@@ -7,8 +7,9 @@ namespace VisPruner.Engine.Phi3Vision;
 
 /// <summary>
 /// Chooses which feature rows of a Phi-3.5-vision image reach the decoder. Every content row is a merged 2 x 2 patch of
-/// one crop (the global view is crop 0, sub-crops follow row-major, as in <c>pixel_values</c>); each crop's 144 tokens
-/// are selected on their own with the crop's share of the budget; separators follow the rows they end.
+/// one crop (the global view is crop 0, sub-crops follow row-major, as in <c>pixel_values</c>). The selector sees either
+/// all content tokens of the image at once or, per crop, that crop's 144 tokens with its share of the budget;
+/// separators follow the rows they end.
 /// </summary>
 internal static class Phi3VisionTokenPruner
 {
@@ -29,45 +30,64 @@ internal static class Phi3VisionTokenPruner
         }
 
         int[] rowOf = ContentRows(layout);
-        int[] perCrop = SplitBudget(budget, crops, options.GlobalViewShare);
         IVisualTokenSelector selector = CreateSelector(options);
         var kept = new bool[rows];
-        var cropFeatures = new float[TokensPerCrop * hidden];
-        var importance = new float[TokensPerCrop];
-        var chosen = new int[TokensPerCrop];
-        for (int crop = 0; crop < crops; crop++)
+        if (options.SelectPerCrop)
         {
-            if (perCrop[crop] == 0)
+            int[] perCrop = SplitBudget(budget, crops, options.GlobalViewShare);
+            for (int crop = 0; crop < crops; crop++)
             {
-                continue;
+                Select(image, hidden, options, selector, rowOf.AsSpan(crop * TokensPerCrop, TokensPerCrop), crop * TokensPerCrop, perCrop[crop], kept);
             }
-
-            for (int m = 0; m < TokensPerCrop; m++)
-            {
-                image.Features.AsSpan(rowOf[(crop * TokensPerCrop) + m] * hidden, hidden).CopyTo(cropFeatures.AsSpan(m * hidden, hidden));
-            }
-
-            if (image.CropImportance is { } attention && options.Importance != ImportanceSignal.FeatureNorm)
-            {
-                attention.AsSpan(crop * TokensPerCrop, TokensPerCrop).CopyTo(importance);
-            }
-            else
-            {
-                for (int m = 0; m < TokensPerCrop; m++)
-                {
-                    importance[m] = TensorPrimitives.Norm<float>(cropFeatures.AsSpan(m * hidden, hidden));
-                }
-            }
-
-            selector.SelectTokens(new VisualTokens<float>(cropFeatures, hidden, importance, Side), perCrop[crop], chosen);
-            foreach (int m in chosen.AsSpan(0, perCrop[crop]))
-            {
-                kept[rowOf[(crop * TokensPerCrop) + m]] = true;
-            }
+        }
+        else
+        {
+            Select(image, hidden, options, selector, rowOf, 0, budget, kept);
         }
 
         KeepSeparators(layout, kept, options.KeepAllSeparators);
         return [.. Enumerable.Range(0, rows).Where(i => kept[i])];
+    }
+
+    /// <summary>
+    /// Selects <paramref name="budget"/> of the content tokens whose rows are <paramref name="rowOf"/> (in crop-major,
+    /// raster order, starting at content token <paramref name="first"/>) and marks their rows.
+    /// </summary>
+    private static void Select(
+        EncodedImage image, int hidden, VisualTokenPruningOptions options, IVisualTokenSelector selector, ReadOnlySpan<int> rowOf, int first, int budget, bool[] kept)
+    {
+        if (budget == 0)
+        {
+            return;
+        }
+
+        int count = rowOf.Length;
+        var features = new float[count * hidden];
+        var importance = new float[count];
+        for (int m = 0; m < count; m++)
+        {
+            image.Features.AsSpan(rowOf[m] * hidden, hidden).CopyTo(features.AsSpan(m * hidden, hidden));
+        }
+
+        if (image.CropImportance is { } attention && options.Importance != ImportanceSignal.FeatureNorm)
+        {
+            attention.AsSpan(first, count).CopyTo(importance);
+        }
+        else
+        {
+            for (int m = 0; m < count; m++)
+            {
+                importance[m] = TensorPrimitives.Norm<float>(features.AsSpan(m * hidden, hidden));
+            }
+        }
+
+        // Crops stack vertically as 12-wide grids, so the uniform selector spreads over every crop.
+        var chosen = new int[budget];
+        selector.SelectTokens(new VisualTokens<float>(features, hidden, importance, Side), budget, chosen);
+        foreach (int m in chosen)
+        {
+            kept[rowOf[m]] = true;
+        }
     }
 
     /// <summary>Splits the budget over crops: in proportion to their (equal) token counts, or with a share reserved for the global view.</summary>

@@ -6,9 +6,11 @@ namespace VisPruner.Engine.Pruning;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The budget counts content tokens (merged 2 x 2 patches) per image. It is spread over the image's crops (the global
-/// view and each sub-crop) in proportion to their token counts, or with <see cref="GlobalViewShare"/> reserved for the
-/// global view, and each crop's tokens are chosen independently, as multi-crop VisPruner does.
+/// The budget counts content tokens (merged 2 x 2 patches) per image. By default the selector chooses among all of the
+/// image's content tokens at once (global view and sub-crops together): VisPruner's duplicate removal needs a diverse
+/// budget of a few dozen tokens to work as designed, which splitting 64 tokens over five crops would not leave. With
+/// <see cref="SelectPerCrop"/>, the budget is instead spread over the crops (in proportion to their token counts, or with
+/// <see cref="GlobalViewShare"/> reserved for the global view) and each crop is selected on its own, as LLaVA-NeXT does.
 /// </para>
 /// <para>
 /// Separator rows (the learned newline after each token row, and the separator between sub-crops and global view) are
@@ -37,9 +39,12 @@ public sealed record VisualTokenPruningOptions
     /// <summary>Gets VisPruner's important ratio r: the share of the budget chosen by [CLS] attention alone. Default 0.5.</summary>
     public double ImportantRatio { get; init; } = 0.5;
 
+    /// <summary>Gets a value indicating whether each crop is selected on its own with its share of the budget (default: all at once).</summary>
+    public bool SelectPerCrop { get; init; }
+
     /// <summary>
-    /// Gets the share of the budget reserved for the global (whole-image) view, in [0, 1]; null spreads the budget over
-    /// all crops in proportion to their token counts.
+    /// Gets, with <see cref="SelectPerCrop"/>, the share of the budget reserved for the global (whole-image) view, in [0, 1];
+    /// null spreads the budget over all crops in proportion to their token counts.
     /// </summary>
     public double? GlobalViewShare { get; init; }
 
