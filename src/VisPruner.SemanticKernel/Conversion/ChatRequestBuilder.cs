@@ -9,6 +9,9 @@ namespace VisPruner.SemanticKernel.Conversion;
 /// <summary>Translates Microsoft.Extensions.AI messages and options into an engine request. The inputs are never modified.</summary>
 internal static class ChatRequestBuilder
 {
+    // Results and arguments are prompt text: indentation would only cost tokens.
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     public static async ValueTask<PreparedChat> BuildAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options, VisPrunerChatOptions settings, IChatClient client, CancellationToken cancellationToken)
     {
@@ -160,7 +163,7 @@ internal static class ChatRequestBuilder
         new(TurnRole.Tool, [new ToolResultPart(result.CallId, ResultText(result))]);
 
     private static string ArgumentsJson(FunctionCallContent call) =>
-        call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, CompactJson.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     private static string ResultText(FunctionResultContent result) => result.Result switch
     {
@@ -168,7 +171,7 @@ internal static class ChatRequestBuilder
         null => "null",
         string text => text,
         JsonElement element => element.GetRawText(),
-        object value => JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
+        object value => JsonSerializer.Serialize(value, CompactJson.GetTypeInfo(value.GetType())),
     };
 
     private static void AddIfText(List<string> texts, string? text)

@@ -1,5 +1,4 @@
 using VisPruner.Engine.Generation;
-using VisPruner.SemanticKernel.Tools;
 
 namespace VisPruner.SemanticKernel.Conversion;
 
