@@ -130,6 +130,30 @@ public sealed partial class MultimodalEngine : IDisposable
         throw new InvalidOperationException("The response ended without a final update.");
     }
 
+    /// <summary>
+    /// Encodes one image and returns which of its visual tokens a pruning setting keeps, without generating anything
+    /// (the features land in the cache, so asking about the image afterwards skips the vision encoder).
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="pruning">The pruning setting; null for the engine's default.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The image's token layout and the kept rows.</returns>
+    public async Task<Pruning.VisualTokenSelection> SelectVisualTokensAsync(
+        ImageInput image, Pruning.VisualTokenPruningOptions? pruning = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _pipeline.SelectAsync(image, pruning, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
     /// <summary>Releases the models; running requests are cancelled.</summary>
     public void Dispose()
     {

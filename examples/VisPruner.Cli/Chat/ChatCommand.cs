@@ -3,7 +3,10 @@ using System.Diagnostics;
 using VisPruner.Engine;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
+using VisPruner.Engine.Pruning;
 using VisPruner.Imaging;
+using VisPruner.Imaging.Phi3Vision;
+using VisPruner.Imaging.Png;
 using VisPruner.Tokenizers.ChatTemplates;
 
 namespace VisPruner.Cli.Chat;
@@ -21,23 +24,45 @@ internal static class ChatCommand
         var temperature = new Option<double?>("--temperature") { Description = "Sample at this temperature (default: greedy)." };
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling probability." };
         var seed = new Option<int?>("--seed") { Description = "Random seed for reproducible sampling." };
+        var tokens = new Option<int?>("--tokens") { Description = "Visual tokens kept per image (default: a quarter of them)." };
+        var selector = new Option<VisualTokenSelectorKind>("--selector") { Description = "How visual tokens are chosen.", DefaultValueFactory = _ => VisualTokenSelectorKind.VisPruner };
+        var ratio = new Option<double>("--ratio") { Description = "VisPruner's share of the budget chosen by [CLS] attention.", DefaultValueFactory = _ => 0.5 };
+        var explain = new Option<string?>("--explain") { Description = "Write a PNG of the first image with the kept visual tokens highlighted." };
 
         var root = new RootCommand("Chat about images with a local vision-language model whose visual tokens are pruned by VisPruner.")
         {
-            model, images, prompt, system, maxTokens, temperature, topP, seed,
+            model, images, prompt, system, maxTokens, temperature, topP, seed, tokens, selector, ratio, explain,
         };
         root.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(model),
             parse.GetValue(images)!,
             parse.GetValue(prompt)!,
             parse.GetValue(system),
-            new GenerationOptions { MaxNewTokens = parse.GetValue(maxTokens), Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP), Seed = parse.GetValue(seed) },
+            new GenerationOptions
+            {
+                MaxNewTokens = parse.GetValue(maxTokens),
+                Temperature = parse.GetValue(temperature),
+                TopP = parse.GetValue(topP),
+                Seed = parse.GetValue(seed),
+                Pruning = new VisualTokenPruningOptions { Selector = parse.GetValue(selector), TokensPerImage = parse.GetValue(tokens), ImportantRatio = parse.GetValue(ratio) },
+            },
+            parse.GetValue(explain),
             cancellationToken));
         return root;
     }
 
+    /// <summary>Draws the first image with the tokens the request kept; its features are cached, so this is quick.</summary>
+    private static async Task ExplainAsync(MultimodalEngine engine, string imagePath, VisualTokenPruningOptions? pruning, string output, CancellationToken cancellationToken)
+    {
+        VisualTokenSelection selection = await engine.SelectVisualTokensAsync(ImageInput.FromFile(imagePath), pruning, cancellationToken);
+        RgbImage image = await ImageDecoder.DecodeFileAsync(imagePath, cancellationToken: cancellationToken);
+        RgbImage overlay = Phi3VisionTokenOverlay.Render(image, selection.Layout, selection.KeptRows.ToHashSet());
+        await PngEncoder.SaveAsync(overlay, output, cancellationToken);
+        Console.Error.WriteLine($"kept tokens drawn to {output} ({selection.KeptRows.Count} of {selection.Layout.NumImageTokens} rows)");
+    }
+
     private static async Task<int> RunAsync(
-        string? modelFolder, string[] imagePaths, string question, string? system, GenerationOptions options, CancellationToken cancellationToken)
+        string? modelFolder, string[] imagePaths, string question, string? system, GenerationOptions options, string? explainPath, CancellationToken cancellationToken)
     {
         try
         {
@@ -72,6 +97,11 @@ internal static class ChatCommand
                     Console.WriteLine();
                     StatisticsReport.Write(Console.Error, new GenerationResult(text.ToString(), update.FinishReason!.Value, update.Statistics!));
                 }
+            }
+
+            if (explainPath is not null)
+            {
+                await ExplainAsync(engine, imagePaths[0], options.Pruning, explainPath, cancellationToken);
             }
 
             return 0;

@@ -1,3 +1,4 @@
+using VisPruner.Engine.Pruning;
 using VisPruner.Engine.Runtime;
 using VisPruner.Tokenizers;
 
@@ -15,4 +16,7 @@ internal interface IMultimodalPipeline : IDisposable
 
     /// <summary>Renders the chat, encodes its images and assembles the prompt, checking it fits <paramref name="contextLength"/>.</summary>
     Task<PreparedPrompt> PrepareAsync(GenerationRequest request, int contextLength, CancellationToken cancellationToken);
+
+    /// <summary>Encodes one image and returns the rows <paramref name="pruning"/> keeps (null: the engine's default).</summary>
+    Task<VisualTokenSelection> SelectAsync(ImageInput image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken);
 }

@@ -147,6 +147,16 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             inputIds, [.. keptFeatures], images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
     }
 
+    public async Task<VisualTokenSelection> SelectAsync(ImageInput image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken)
+    {
+        pruning ??= _defaultPruning;
+        pruning.Validate();
+        ReadOnlyMemory<byte> bytes = await image.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var timing = new EncodeTiming();
+        EncodedImage encoded = _encoder.Encode(_encoder.Load(bytes, 1, timing), timing, cancellationToken);
+        return new VisualTokenSelection(encoded.Layout, Phi3VisionTokenPruner.SelectRows(encoded, _hidden, pruning));
+    }
+
     public void Dispose()
     {
         _encoder.Dispose();
