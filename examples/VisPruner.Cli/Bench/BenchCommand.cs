@@ -39,6 +39,7 @@ internal static class BenchCommand
             folder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken);
         byte[] image = await File.ReadAllBytesAsync(imagePath, cancellationToken);
         var flops = new FlopModel(model, engine.Tokenizer.VocabularySize);
+        var fullSize = new FlopModel(TinyPhi3VisionModel.BenchScale(1), 32064); // the published Phi-3.5-vision
 
         var rows = new List<BenchRow>();
         foreach (string budget in budgetList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -74,7 +75,8 @@ internal static class BenchCommand
                 Median(samples, s => s.DecodeTokensPerSecond),
                 first.PeakKvCacheBytes,
                 peakMemory,
-                crops == 0 ? double.NaN : flops.Vision(crops) + flops.Prefill(first.PromptTokens)));
+                crops == 0 ? double.NaN : flops.Vision(crops) + flops.Prefill(first.PromptTokens),
+                crops == 0 ? double.NaN : fullSize.Vision(crops) + fullSize.Prefill(first.PromptTokens)));
             Console.Error.WriteLine(rows[^1].ToString());
         }
 
@@ -127,4 +129,4 @@ internal static class BenchCommand
 /// <summary>One budget's medians.</summary>
 internal sealed record BenchRow(
     string Budget, int VisualTokens, int PromptTokens, double TimeToFirstTokenMs, double VisionMs, double SelectionMs, double PrefillMs,
-    double DecodeTokensPerSecond, long KvCacheBytes, long PeakWorkingSetBytes, double MultiplyAccumulates);
+    double DecodeTokensPerSecond, long KvCacheBytes, long PeakWorkingSetBytes, double MultiplyAccumulates, double FullSizeMultiplyAccumulates);
