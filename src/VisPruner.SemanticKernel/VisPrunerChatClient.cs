@@ -123,7 +123,17 @@ public sealed partial class VisPrunerChatClient : IChatClient
 
         using Activity? activity = ChatTelemetry.StartChat(ModelId);
         long start = Stopwatch.GetTimestamp();
-        PreparedChat chat = await ChatRequestBuilder.BuildAsync(messages, options, _settings, this, cancellationToken).ConfigureAwait(false);
+        PreparedChat chat;
+        try
+        {
+            chat = await ChatRequestBuilder.BuildAsync(messages, options, _settings, this, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ChatTelemetry.RecordError(activity, ex);
+            throw;
+        }
+
         var response = new ResponseIdentity(ModelId);
         LogStarted(_logger, response.ResponseId, chat.Request.Messages.Count, chat.Request.Images.Count, chat.Request.Tools.Count);
 

@@ -89,7 +89,11 @@ internal static class ChatRequestBuilder
                     }
                 }
 
-                turns.Add(new ChatTurn(TurnRole.Assistant, parts));
+                // A message of ignored content only (usage, reasoning) would render as an empty turn.
+                if (parts.Count > 0)
+                {
+                    turns.Add(new ChatTurn(TurnRole.Assistant, parts));
+                }
             }
             else if (message.Role == ChatRole.Tool)
             {
