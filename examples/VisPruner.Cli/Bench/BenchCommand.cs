@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using VisPruner.Cli.Chat;
 using VisPruner.Engine;
 using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
@@ -31,7 +30,7 @@ internal static class BenchCommand
     private static async Task<int> RunAsync(int scale, int runs, string imagePath, string outputFolder, string budgetList, CancellationToken cancellationToken)
     {
         TinyPhi3VisionOptions model = TinyPhi3VisionModel.BenchScale(scale); // growing KV cache: its size follows the prompt
-        string folder = DemoModel.EnsureFolder($"bench-phi3v-{scale}", model);
+        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}", model);
         Console.Error.WriteLine($"Bench model: Phi-3.5-vision shapes / {scale} in {folder}");
 
         // No feature cache: every run pays for the vision encoder, as a first question about an image does.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using VisPruner.Engine;
+using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
@@ -71,7 +72,7 @@ internal static class ChatCommand
             {
                 Console.Error.WriteLine("No --model given: using the built-in demo model.");
                 Console.Error.WriteLine("  random weights: output is gibberish; pass --model <folder> with a real Phi-3.5-vision ONNX folder.");
-                modelFolder = DemoModel.EnsureFolder();
+                modelFolder = DemoModelCache.GetOrCreateDemo();
             }
 
             Console.Error.Write($"Loading {modelFolder} ... ");
