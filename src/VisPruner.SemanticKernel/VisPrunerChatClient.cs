@@ -168,11 +168,11 @@ public sealed partial class VisPrunerChatClient : IChatClient
         var finishReason = final.FinishReason == FinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
         if (filter is not null)
         {
+            // Held markup means no text is pending: the text still to show is what surrounds the calls.
             (string text, string markup) = filter.Complete();
             if (markup.Length > 0)
             {
-                (List<FunctionCallContent> calls, string rest) = ToolCallReader.Read(markup, _template, _markup, chat.SingleToolCall);
-                text += rest.Length > 0 && text.Length > 0 ? " " + rest : rest;
+                (List<FunctionCallContent> calls, text) = ToolCallReader.Read(markup, _template, _markup, chat.SingleToolCall);
                 contents.AddRange(calls);
                 finishReason = calls.Count > 0 ? ChatFinishReason.ToolCalls : finishReason;
             }
