@@ -170,6 +170,39 @@ public sealed class ToolCallingTests(TinyModels models)
     }
 
     [Fact]
+    public async Task Text_after_a_call_block_arrives_in_the_last_update()
+    {
+        const string reply = "Checking.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call>\nOne moment.";
+        List<ChatMessage> messages = Question();
+        ChatOptions options = WithTools();
+        VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, reply);
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(messages, options))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal("Checking.\n", string.Concat(updates.SkipLast(1).Select(u => u.Text)));
+        Assert.Equal("One moment.", updates[^1].Text);
+        Assert.Equal("get_weather", Assert.Single(updates[^1].Contents.OfType<FunctionCallContent>()).Name);
+    }
+
+    [Fact]
+    public async Task Failed_results_and_results_sent_in_user_messages_are_rendered_as_tool_responses()
+    {
+        List<ChatMessage> history = Question();
+        history.Add(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" })]));
+        history.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("call_1", null) { Exception = new TimeoutException("the weather service timed out") }]));
+        history.Add(new ChatMessage(ChatRole.User, [new FunctionResultContent("call_2", "12 degrees"), new TextContent("And tomorrow?")]));
+
+        string prompt = await RenderAsync(history, WithTools());
+
+        Assert.Contains("<tool_response>\nError: the weather service timed out\n</tool_response>", prompt, StringComparison.Ordinal);
+        Assert.Contains("<tool_response>\n12 degrees\n</tool_response><|end|>\n<|user|>\nAnd tomorrow?<|end|>", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_minimal_agent_loop_calls_the_function_and_answers_with_its_result()
     {
         const string finalAnswer = "The animal is a cat, Felis catus.";
