@@ -5,7 +5,7 @@ using VisPruner.SemanticKernel;
 namespace VisPruner.AgentExample;
 
 /// <summary>
-/// Without --model the example runs on tiny demo models with random weights, written once into the user's cache. Random
+/// Without --model the example runs on tiny demo models with random weights. Random
 /// weights never decide to call a tool, so the first turn runs on a scripted demo model that writes a tool call: the loop,
 /// the tool, and the round trip through the prompt are all real.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class DemoModels
 {
     public const string ScriptedCall = "Let me look that building up.\n<tool_call>\n{\"name\": \"lookup_building\", \"arguments\": {\"kind\": \"house\", \"colour\": \"red\"}}\n</tool_call>";
 
-    public static string RandomFolder() => EnsureFolder("tiny-phi3v-1", new TinyPhi3VisionOptions { PastPresentShareBuffer = true });
+    public static string RandomFolder() => DemoModelCache.GetOrCreateDemo();
 
     /// <summary>A demo model that answers exactly this first turn with <see cref="ScriptedCall"/>.</summary>
     public static async Task<string> FirstTurnFolderAsync(IList<ChatMessage> messages, ChatOptions options)
@@ -23,29 +23,6 @@ internal static class DemoModels
         measure.MaxOutputTokens = 1;
         int promptLength = (int)(await random.GetResponseAsync(messages, measure)).Usage!.InputTokenCount!.Value;
         int[] tokens = random.Engine.Tokenizer.Encode(ScriptedCall, addSpecialTokens: false, parseSpecialTokens: false);
-        return EnsureFolder($"agent-demo-1-{promptLength}", new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
-    }
-
-    private static string EnsureFolder(string name, TinyPhi3VisionOptions options)
-    {
-        string cache = Environment.GetEnvironmentVariable("VISPRUNER_CACHE") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "vispruner");
-        string folder = Path.Combine(cache, "demo-models", name);
-        if (!File.Exists(Path.Combine(folder, "genai_config.json")))
-        {
-            string staging = folder + ".tmp-" + Environment.ProcessId;
-            TinyPhi3VisionModel.Write(staging, options);
-            try
-            {
-                Directory.Move(staging, folder);
-            }
-            catch (IOException) when (Directory.Exists(folder))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-
-        return folder;
+        return DemoModelCache.GetOrCreate($"agent-demo-1-{promptLength}", new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
     }
 }
