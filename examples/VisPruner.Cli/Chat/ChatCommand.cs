@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using VisPruner.SemanticKernel;
 using VisPruner.Engine;
 using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
@@ -8,7 +10,6 @@ using VisPruner.Engine.Pruning;
 using VisPruner.Imaging;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.Imaging.Png;
-using VisPruner.Tokenizers.ChatTemplates;
 
 namespace VisPruner.Cli.Chat;
 
@@ -34,21 +35,27 @@ internal static class ChatCommand
         {
             model, images, prompt, system, maxTokens, temperature, topP, seed, tokens, selector, ratio, explain,
         };
-        root.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(model),
-            parse.GetValue(images)!,
-            parse.GetValue(prompt)!,
-            parse.GetValue(system),
-            new GenerationOptions
+        root.SetAction((parse, cancellationToken) =>
+        {
+            var chatOptions = new ChatOptions
             {
-                MaxNewTokens = parse.GetValue(maxTokens),
-                Temperature = parse.GetValue(temperature),
-                TopP = parse.GetValue(topP),
+                MaxOutputTokens = parse.GetValue(maxTokens),
+                Temperature = (float?)parse.GetValue(temperature),
+                TopP = (float?)parse.GetValue(topP),
                 Seed = parse.GetValue(seed),
-                Pruning = new VisualTokenPruningOptions { Selector = parse.GetValue(selector), TokensPerImage = parse.GetValue(tokens), ImportantRatio = parse.GetValue(ratio) },
-            },
-            parse.GetValue(explain),
-            cancellationToken));
+                AdditionalProperties = new AdditionalPropertiesDictionary
+                {
+                    [VisPrunerPropertyNames.Selector] = parse.GetValue(selector),
+                    [VisPrunerPropertyNames.ImportantRatio] = parse.GetValue(ratio),
+                },
+            };
+            if (parse.GetValue(tokens) is int perImage)
+            {
+                chatOptions.AdditionalProperties[VisPrunerPropertyNames.TokensPerImage] = perImage;
+            }
+
+            return RunAsync(parse.GetValue(model), parse.GetValue(images)!, parse.GetValue(prompt)!, parse.GetValue(system), chatOptions, parse.GetValue(explain), cancellationToken);
+        });
         return root;
     }
 
@@ -63,7 +70,7 @@ internal static class ChatCommand
     }
 
     private static async Task<int> RunAsync(
-        string? modelFolder, string[] imagePaths, string question, string? system, GenerationOptions options, string? explainPath, CancellationToken cancellationToken)
+        string? modelFolder, string[] imagePaths, string question, string? system, ChatOptions chatOptions, string? explainPath, CancellationToken cancellationToken)
     {
         try
         {
@@ -76,33 +83,42 @@ internal static class ChatCommand
             }
 
             Console.Error.Write($"Loading {modelFolder} ... ");
-            using MultimodalEngine engine = await MultimodalEngine.LoadAsync(modelFolder, cancellationToken: cancellationToken);
-            Console.Error.WriteLine($"{engine.ModelType}, {load.Elapsed.TotalSeconds:F1} s");
+            using VisPrunerChatClient client = await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = modelFolder }, cancellationToken: cancellationToken);
+            Console.Error.WriteLine($"{client.Engine.ModelType}, {load.Elapsed.TotalSeconds:F1} s");
 
-            var turns = new List<ChatTurn>();
+            var messages = new List<ChatMessage>();
             if (system is not null)
             {
-                turns.Add(new ChatTurn(TurnRole.System, system));
+                messages.Add(new ChatMessage(ChatRole.System, system));
             }
 
-            turns.Add(new ChatTurn(TurnRole.User, [.. imagePaths.Select(_ => (ChatPart)new ImagePart()), new TextPart(question)]));
-            var request = new GenerationRequest(turns, [.. imagePaths.Select(ImageInput.FromFile)], options);
+            messages.Add(new ChatMessage(ChatRole.User, [.. imagePaths.Select(ImageContentOf), new TextContent(question)]));
 
             var text = new System.Text.StringBuilder();
-            await foreach (GenerationUpdate update in engine.GenerateAsync(request, cancellationToken))
+            GenerationUpdate? final = null;
+            await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
             {
                 Console.Write(update.Text);
                 text.Append(update.Text);
-                if (update.IsFinal)
-                {
-                    Console.WriteLine();
-                    StatisticsReport.Write(Console.Error, new GenerationResult(text.ToString(), update.FinishReason!.Value, update.Statistics!));
-                }
+                final = update.RawRepresentation as GenerationUpdate ?? final;
+            }
+
+            Console.WriteLine();
+            if (final is { IsFinal: true })
+            {
+                StatisticsReport.Write(Console.Error, new GenerationResult(text.ToString(), final.FinishReason!.Value, final.Statistics!));
             }
 
             if (explainPath is not null)
             {
-                await ExplainAsync(engine, imagePaths[0], options.Pruning, explainPath, cancellationToken);
+                // The same pruning the request used: the client's mapping of these options onto the engine's.
+                VisualTokenPruningOptions pruning = new()
+                {
+                    Selector = (VisualTokenSelectorKind)chatOptions.AdditionalProperties![VisPrunerPropertyNames.Selector]!,
+                    ImportantRatio = (double)chatOptions.AdditionalProperties[VisPrunerPropertyNames.ImportantRatio]!,
+                    TokensPerImage = chatOptions.AdditionalProperties.TryGetValue(VisPrunerPropertyNames.TokensPerImage, out object? perImage) ? (int?)perImage : null,
+                };
+                await ExplainAsync(client.Engine, imagePaths[0], pruning, explainPath, cancellationToken);
             }
 
             return 0;
@@ -113,11 +129,22 @@ internal static class ChatCommand
             Console.Error.WriteLine("cancelled");
             return 130;
         }
-        catch (Exception ex) when (ex is IOException or ModelFolderException or InvalidImageException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or ModelFolderException or InvalidImageException or ArgumentException or NotSupportedException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine();
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }
     }
+
+    /// <summary>An image file as a <c>file:</c> URI content, which the client reads when the request runs.</summary>
+    private static AIContent ImageContentOf(string path) => new UriContent(
+        new Uri(Path.GetFullPath(path)),
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".png" => "image/png",
+            ".jpg" or ".jpeg" => "image/jpeg",
+            ".bmp" => "image/bmp",
+            _ => "image/*",
+        });
 }
