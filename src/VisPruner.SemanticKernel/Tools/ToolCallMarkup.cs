@@ -1,3 +1,5 @@
+using VisPruner.Tokenizers.ChatTemplates;
+
 namespace VisPruner.SemanticKernel.Tools;
 
 /// <summary>The delimiters a model family writes around tool calls in its replies.</summary>
@@ -5,12 +7,10 @@ namespace VisPruner.SemanticKernel.Tools;
 /// <param name="Close">The text that closes it.</param>
 internal sealed record ToolCallMarkup(string Open, string Close)
 {
-    /// <summary>Gets the markup of a <c>model.type</c>, matching the family's chat template.</summary>
-    public static ToolCallMarkup ForModelType(string modelType) => modelType switch
+    /// <summary>Gets the markup of a <c>model.type</c>, as the family's chat template defines it.</summary>
+    public static ToolCallMarkup ForModelType(string modelType)
     {
-        "phi4mm" => new("<|tool_call|>", "<|/tool_call|>"),
-
-        // phi3v is prompted with the same <tool_call> blocks Qwen was trained on.
-        _ => new("<tool_call>", "</tool_call>"),
-    };
+        IChatTemplate template = ChatTemplateCatalog.ForModelType(modelType);
+        return new(template.ToolCallOpen, template.ToolCallClose);
+    }
 }

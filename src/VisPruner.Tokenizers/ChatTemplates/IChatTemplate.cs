@@ -25,4 +25,10 @@ public interface IChatTemplate
     /// <param name="generatedText">The decoded reply, with special tokens kept (some families write tool calls with them).</param>
     /// <returns>The text and the tool calls.</returns>
     AssistantReply ParseReply(string generatedText);
+
+    /// <summary>The text that opens a tool-call block in this family's replies, e.g. <c>&lt;tool_call&gt;</c>.</summary>
+    string ToolCallOpen { get; }
+
+    /// <summary>The text that closes a tool-call block.</summary>
+    string ToolCallClose { get; }
 }

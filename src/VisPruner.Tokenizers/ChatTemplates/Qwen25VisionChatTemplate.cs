@@ -23,7 +23,13 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
     }
 
     /// <inheritdoc />
-    public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, "<tool_call>", "</tool_call>");
+    public string ToolCallOpen => "<tool_call>";
+
+    /// <inheritdoc />
+    public string ToolCallClose => "</tool_call>";
+
+    /// <inheritdoc />
+    public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />
     public string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)

@@ -1,9 +1,9 @@
-namespace VisPruner.SemanticKernel.Tests;
+namespace VisPruner.Tests.Shared;
 
-/// <summary>Images made in code as 24-bit BMP files, a format the engine decodes.</summary>
+/// <summary>Real image files for tests, encoded here as 24-bit BMP (a format the engine's decoder reads).</summary>
 internal static class TestImages
 {
-    /// <summary>A width x height picture: a diagonal colour ramp with a dark band whose place depends on <paramref name="variant"/>.</summary>
+    /// <summary>A width x height picture: a colour gradient with a dark square whose corner depends on <paramref name="variant"/>.</summary>
     public static byte[] Bmp(int width, int height, int variant = 0)
     {
         int stride = ((width * 3) + 3) & ~3;
@@ -18,13 +18,13 @@ internal static class TestImages
         BitConverter.TryWriteBytes(file.AsSpan(28), (short)24);
         for (int y = 0; y < height; y++)
         {
+            int row = 54 + ((height - 1 - y) * stride);
             for (int x = 0; x < width; x++)
             {
-                int pixel = 54 + ((height - 1 - y) * stride) + (3 * x);
-                bool band = (x + y + (variant * 37)) % 97 < 12;
-                file[pixel] = band ? (byte)10 : (byte)(255 * y / height);
-                file[pixel + 1] = band ? (byte)10 : (byte)((x + y) % 256);
-                file[pixel + 2] = band ? (byte)10 : (byte)(255 * x / width);
+                bool square = x / (width / 4) == variant % 4 && y / (height / 4) == (variant / 4) % 4;
+                file[row + (3 * x) + 2] = square ? (byte)20 : (byte)(255 * x / width);
+                file[row + (3 * x) + 1] = square ? (byte)20 : (byte)(255 * y / height);
+                file[row + (3 * x)] = square ? (byte)20 : (byte)128;
             }
         }
 
