@@ -18,7 +18,7 @@ internal sealed class GenerationLoop(IMultimodalPipeline pipeline, GenAiConfig c
         long start = Stopwatch.GetTimestamp();
         int contextLength = Math.Min(config.Model.ContextLength, config.Search.MaxLength);
         PreparedPrompt prompt = await pipeline.PrepareAsync(request, contextLength, cancellationToken).ConfigureAwait(false);
-        Generate(request.Options, prompt, contextLength, start, emit, cancellationToken);
+        await DedicatedThread.Run(() => Generate(request.Options, prompt, contextLength, start, emit, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private void Generate(

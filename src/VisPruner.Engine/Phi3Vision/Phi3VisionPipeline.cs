@@ -116,6 +116,23 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             throw new PromptTooLongException(textTokens + fewestVisual, fewestVisual, contextLength);
         }
 
+        (float[] keptFeatures, int[] keptCounts, ImageTokenStatistics[] images, TimeSpan pruningTime) =
+            await DedicatedThread.Run(() => EncodeAndPrune(jobs, timing, pruning, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        long[] inputIds = BuildInputIds(prompt, keptCounts);
+        int visualTokens = keptCounts.Sum();
+        if (inputIds.Length >= contextLength)
+        {
+            throw new PromptTooLongException(inputIds.Length, visualTokens, contextLength);
+        }
+
+        return new PreparedPrompt(inputIds, keptFeatures, images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
+    }
+
+    /// <summary>Runs the vision encoder on every image not cached and keeps each image's selected feature rows.</summary>
+    private (float[] Features, int[] Counts, ImageTokenStatistics[] Images, TimeSpan PruningTime) EncodeAndPrune(
+        ImageJob[] jobs, EncodeTiming timing, VisualTokenPruningOptions pruning, CancellationToken cancellationToken)
+    {
         var keptFeatures = new List<float>();
         var keptCounts = new int[jobs.Length];
         var images = new ImageTokenStatistics[jobs.Length];
@@ -136,15 +153,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             images[i] = new ImageTokenStatistics(encoded.Layout.NumImageTokens, rows.Length, jobs[i].Cached is not null);
         }
 
-        long[] inputIds = BuildInputIds(prompt, keptCounts);
-        int visualTokens = keptCounts.Sum();
-        if (inputIds.Length >= contextLength)
-        {
-            throw new PromptTooLongException(inputIds.Length, visualTokens, contextLength);
-        }
-
-        return new PreparedPrompt(
-            inputIds, [.. keptFeatures], images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
+        return ([.. keptFeatures], keptCounts, images, pruningTime);
     }
 
     public async Task<VisualTokenSelection> SelectAsync(ImageInput image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken)
