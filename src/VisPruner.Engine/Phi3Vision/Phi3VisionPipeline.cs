@@ -51,12 +51,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
                 $"({config.Model.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabularySize}).");
         }
 
-        string processorPath = Path.Combine(folder, vision.ConfigFileName);
-        if (!File.Exists(processorPath))
-        {
-            throw new FileNotFoundException($"The image processor configuration {processorPath} named in genai_config.json does not exist.", processorPath);
-        }
-
+        string processorPath = ConfiguredFile.Require(Path.Combine(folder, vision.ConfigFileName), "image processor configuration");
         Phi3VisionProcessorOptions processorOptions = await ProcessorConfig.LoadPhi3VisionAsync(processorPath, cancellationToken).ConfigureAwait(false);
         InferenceSessionOptions sessionOptions = SessionFactory.CreateOptions(options);
         bool shareBuffer = options.PastPresentShareBuffer ?? config.Search.PastPresentShareBuffer;
@@ -110,7 +105,8 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         int fewestVisual = jobs.Sum(j => pruning.Selector == VisualTokenSelectorKind.None
             ? j.Layout.NumImageTokens
             : Math.Min(j.Layout.NumImageTokens, pruning.BudgetFor((j.Layout.CropCount + 1) * Phi3VisionTokenPruner.TokensPerCrop) + 1));
-        int textTokens = BuildInputIds(prompt, new int[jobs.Length]).Length;
+        int[][] textChunks = TokenizeAroundMarkers(prompt, jobs.Length);
+        int textTokens = textChunks.Sum(c => c.Length);
         if (textTokens + fewestVisual >= contextLength)
         {
             throw new PromptTooLongException(textTokens + fewestVisual, fewestVisual, contextLength);
@@ -119,7 +115,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         (float[] keptFeatures, int[] keptCounts, ImageTokenStatistics[] images, TimeSpan pruningTime) =
             await DedicatedThread.Run(() => EncodeAndPrune(jobs, timing, pruning, cancellationToken), cancellationToken).ConfigureAwait(false);
 
-        long[] inputIds = BuildInputIds(prompt, keptCounts);
+        long[] inputIds = AssembleInputIds(textChunks, keptCounts);
         int visualTokens = keptCounts.Sum();
         if (inputIds.Length >= contextLength)
         {
@@ -161,9 +157,14 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         pruning ??= _defaultPruning;
         pruning.Validate();
         ReadOnlyMemory<byte> bytes = await image.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var timing = new EncodeTiming();
-        EncodedImage encoded = _encoder.Encode(_encoder.Load(bytes, 1, timing), timing, cancellationToken);
-        return new VisualTokenSelection(encoded.Layout, Phi3VisionTokenPruner.SelectRows(encoded, _hidden, pruning));
+        return await DedicatedThread.Run(
+            () =>
+            {
+                var timing = new EncodeTiming();
+                EncodedImage encoded = _encoder.Encode(_encoder.Load(bytes, 1, timing), timing, cancellationToken);
+                return new VisualTokenSelection(encoded.Layout, Phi3VisionTokenPruner.SelectRows(encoded, _hidden, pruning));
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -172,16 +173,15 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         LanguageModel.Dispose();
     }
 
-    /// <summary>Tokenizes the prompt, replacing the marker of image N by <paramref name="imageTokens"/>[N-1] placeholders -N.</summary>
-    private long[] BuildInputIds(string prompt, int[] imageTokens)
+    /// <summary>Tokenizes the text before, between and after the markers of <paramref name="images"/> images (BOS on the first chunk).</summary>
+    private int[][] TokenizeAroundMarkers(string prompt, int images)
     {
-        var ids = new List<long>(prompt.Length + imageTokens.Sum());
-        var chunk = new List<int>();
+        var chunks = new int[images + 1][];
         int position = 0;
-        for (int image = 1; image <= imageTokens.Length + 1; image++)
+        for (int image = 1; image <= images + 1; image++)
         {
             int end = prompt.Length;
-            string? marker = image <= imageTokens.Length ? _template.ImageMarker(image) : null;
+            string? marker = image <= images ? _template.ImageMarker(image) : null;
             if (marker is not null)
             {
                 end = prompt.IndexOf(marker, position, StringComparison.Ordinal);
@@ -191,24 +191,32 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
                 }
             }
 
-            chunk.Clear();
-            Tokenizer.Encode(prompt.AsSpan(position, end - position), chunk, addSpecialTokens: image == 1);
-            foreach (int id in chunk)
+            chunks[image - 1] = Tokenizer.Encode(prompt.AsSpan(position, end - position), addSpecialTokens: image == 1);
+            position = end + (marker?.Length ?? 0);
+        }
+
+        return chunks;
+    }
+
+    /// <summary>Joins the text chunks with <paramref name="imageTokens"/>[N-1] placeholders -N in place of image N's marker.</summary>
+    private static long[] AssembleInputIds(int[][] textChunks, int[] imageTokens)
+    {
+        var ids = new long[textChunks.Sum(c => c.Length) + imageTokens.Sum()];
+        int written = 0;
+        for (int chunk = 0; chunk < textChunks.Length; chunk++)
+        {
+            foreach (int id in textChunks[chunk])
             {
-                ids.Add(id);
+                ids[written++] = id;
             }
 
-            if (marker is not null)
+            if (chunk < imageTokens.Length)
             {
-                for (int row = 0; row < imageTokens[image - 1]; row++)
-                {
-                    ids.Add(-image);
-                }
-
-                position = end + marker.Length;
+                ids.AsSpan(written, imageTokens[chunk]).Fill(-(chunk + 1));
+                written += imageTokens[chunk];
             }
         }
 
-        return [.. ids];
+        return ids;
     }
 }

@@ -46,12 +46,7 @@ internal sealed partial class Phi3VisionTap
     /// <summary>Loads the vision model, rewritten to expose the tap when an attention pattern is found.</summary>
     public static (InferenceSession Session, Phi3VisionTap Tap) Load(string path, MultimodalEngineOptions engineOptions, ILogger logger)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The model file {path} named in genai_config.json does not exist.", path);
-        }
-
-        ModelProto model = OnnxModelFile.Load(path);
+        ModelProto model = OnnxModelFile.Load(ConfiguredFile.Require(path));
         GraphProto graph = model.Graph;
         IReadOnlyList<NodeProto> order = graph.TopologicalOrder();
         NodeProto? attention = order.LastOrDefault(n =>

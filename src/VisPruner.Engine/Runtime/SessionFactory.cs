@@ -11,15 +11,8 @@ internal static class SessionFactory
         Cuda = options.ExecutionProvider == ExecutionProvider.Cuda ? new CudaExecutionProviderOptions { DeviceId = options.CudaDeviceId } : null,
     };
 
-    public static InferenceSession Load(string path, InferenceSessionOptions options)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The model file {path} named in genai_config.json does not exist.", path);
-        }
-
-        return InferenceSession.Load(path, options);
-    }
+    public static InferenceSession Load(string path, InferenceSessionOptions options) =>
+        InferenceSession.Load(ModelFolders.ConfiguredFile.Require(path), options);
 
     /// <summary>Checks that a session has the tensors the configuration names, so a mismatch fails at load, not mid-request.</summary>
     public static void RequireTensors(InferenceSession session, string file, IEnumerable<string> inputs, IEnumerable<string> outputs)
