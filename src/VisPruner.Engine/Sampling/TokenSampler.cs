@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using VisPruner.Internal;
 
 namespace VisPruner.Engine.Sampling;
 
@@ -147,23 +148,8 @@ internal sealed class TokenSampler
         return size;
     }
 
-    private void SortByKey(int count)
-    {
-        Span<float> keys = _keys.AsSpan(0, count);
-        Span<int> ids = _candidates.AsSpan(0, count);
-        keys.Sort(ids);
-
-        // The framework sort is unstable: order runs of equal logits by id so a seed always means the same draw.
-        int start = 0;
-        for (int i = 1; i <= count; i++)
-        {
-            if (i == count || keys[i] != keys[start])
-            {
-                ids[start..i].Sort();
-                start = i;
-            }
-        }
-    }
+    private void SortByKey(int count) =>
+        DescendingOrder.SortByNegatedKeys<float>(_keys.AsSpan(0, count), _candidates.AsSpan(0, count));
 
     // Heap order: the root is the worst candidate (lowest logit; among equals, the highest id).
     private static bool Worse(ReadOnlySpan<float> logits, int a, int b) =>

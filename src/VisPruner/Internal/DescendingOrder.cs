@@ -18,8 +18,18 @@ internal static class DescendingOrder
             order[i] = i;
         }
 
+        SortByNegatedKeys(keys, order);
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="items"/> by ascending <paramref name="keys"/> (negated values, so the values descend);
+    /// items with equal keys end up in ascending order.
+    /// </summary>
+    public static void SortByNegatedKeys<T>(Span<T> keys, Span<int> items)
+        where T : IFloatingPointIeee754<T>
+    {
         // The framework sort is unstable; ties are rare, so fix up each run of equal keys afterwards.
-        keys.Sort(order);
+        keys.Sort(items);
         int start = 0;
         for (int i = 1; i <= keys.Length; i++)
         {
@@ -27,7 +37,7 @@ internal static class DescendingOrder
             {
                 if (i - start > 1)
                 {
-                    order[start..i].Sort();
+                    items[start..i].Sort();
                 }
 
                 start = i;
