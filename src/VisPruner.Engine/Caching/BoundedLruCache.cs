@@ -12,8 +12,6 @@ internal sealed class BoundedLruCache<TKey, TValue>(long capacity, Func<TValue, 
     private readonly Lock _gate = new();
     private long _size;
 
-    public long Capacity => capacity;
-
     public int Count
     {
         get
@@ -67,16 +65,6 @@ internal sealed class BoundedLruCache<TKey, TValue>(long capacity, Func<TValue, 
 
             _index[key] = _recency.AddFirst((key, value, size));
             _size += size;
-        }
-    }
-
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _index.Clear();
-            _recency.Clear();
-            _size = 0;
         }
     }
 }
