@@ -9,7 +9,7 @@ using VisPruner.SemanticKernel.Chat;
 using VisPruner.SemanticKernel.Conversion;
 using VisPruner.SemanticKernel.Telemetry;
 using VisPruner.SemanticKernel.Tools;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel;
 

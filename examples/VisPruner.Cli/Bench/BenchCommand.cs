@@ -5,7 +5,7 @@ using VisPruner.Engine;
 using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Cli.Bench;
 

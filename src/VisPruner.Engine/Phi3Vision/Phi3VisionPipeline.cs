@@ -7,7 +7,7 @@ using VisPruner.Engine.Runtime;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.OnnxRuntime;
 using VisPruner.Tokenizers;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Engine.Phi3Vision;
 

@@ -1,4 +1,4 @@
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel.Tools;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel.Tools;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel.Tools;
 

@@ -1,6 +1,6 @@
 using VisPruner.Engine.Generation;
 using VisPruner.Imaging.Phi3Vision;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Engine.Tests.Generation;
 

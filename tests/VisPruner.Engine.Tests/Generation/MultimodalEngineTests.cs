@@ -1,5 +1,5 @@
 using VisPruner.Engine.Generation;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Engine.Tests.Generation;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Engine.Tests.Generation;
 

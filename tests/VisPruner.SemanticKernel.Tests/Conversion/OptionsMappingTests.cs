@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
 using VisPruner.SemanticKernel.Conversion;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel.Tests.Conversion;
 

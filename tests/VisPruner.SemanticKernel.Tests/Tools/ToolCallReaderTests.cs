@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using VisPruner.SemanticKernel.Tools;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel.Tests.Tools;
 

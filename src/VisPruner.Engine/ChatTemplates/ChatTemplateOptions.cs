@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>How a conversation is rendered.</summary>
 public sealed class ChatTemplateOptions

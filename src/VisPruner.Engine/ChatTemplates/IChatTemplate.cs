@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
 /// Renders a conversation into the prompt text a model family was trained on. Implementations are

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
 /// Phi-3 / Phi-3.5-vision: <c>&lt;|system|&gt;\n...&lt;|end|&gt;\n&lt;|user|&gt;\n&lt;|image_1|&gt;\n...&lt;|end|&gt;\n&lt;|assistant|&gt;\n</c>.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
 /// Writes JSON the way the Jinja <c>tojson</c> filter of Hugging Face chat templates does (Python's

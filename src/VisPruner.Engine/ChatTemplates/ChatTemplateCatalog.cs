@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>The chat templates of the supported model families.</summary>
 public static class ChatTemplateCatalog

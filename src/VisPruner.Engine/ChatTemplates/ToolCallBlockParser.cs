@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
 /// Finds tool-call blocks (<c>&lt;tool_call&gt;{json}&lt;/tool_call&gt;</c> and the like) in generated text. A

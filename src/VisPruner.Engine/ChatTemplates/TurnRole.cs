@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>Who speaks in a <see cref="ChatTurn"/>.</summary>
 public enum TurnRole

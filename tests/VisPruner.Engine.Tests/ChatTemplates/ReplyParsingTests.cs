@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using VisPruner.Tokenizers.ChatTemplates;
+using VisPruner.Engine.ChatTemplates;
 
-namespace VisPruner.Tokenizers.Tests;
+namespace VisPruner.Engine.Tests.ChatTemplates;
 
 /// <summary>Tool calls the model writes in its family's format come back as structured calls.</summary>
 public class ReplyParsingTests

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
 /// Phi-4-multimodal: turns without newlines (<c>&lt;|user|&gt;&lt;|image_1|&gt;...&lt;|end|&gt;&lt;|assistant|&gt;</c>),

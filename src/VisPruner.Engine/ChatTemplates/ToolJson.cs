@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>The JSON shapes templates render for tool schemas and tool calls.</summary>
 internal static class ToolJson

@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>Checks that every turn holds only content its role can carry, before a template renders it.</summary>
 internal static class TurnValidation

@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>One part of a <see cref="ChatTurn"/>: text, an image, a tool call or a tool result.</summary>
 public abstract record ChatPart;

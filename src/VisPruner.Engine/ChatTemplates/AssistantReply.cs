@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>A generated assistant message split into its text and the tool calls it makes.</summary>
 /// <param name="Text">The text outside tool-call blocks, trimmed.</param>

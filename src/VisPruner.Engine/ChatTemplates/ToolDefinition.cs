@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>A function the model may call.</summary>
 /// <param name="Name">The function name.</param>

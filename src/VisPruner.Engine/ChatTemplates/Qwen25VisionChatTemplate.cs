@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
 /// Qwen2.5-VL: ChatML turns (<c>&lt;|im_start|&gt;role\n...&lt;|im_end|&gt;\n</c>), images as

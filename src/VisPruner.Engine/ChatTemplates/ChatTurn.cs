@@ -1,4 +1,4 @@
-namespace VisPruner.Tokenizers.ChatTemplates;
+namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>One message of a conversation, as chat templates render it.</summary>
 /// <param name="Role">Who speaks.</param>
