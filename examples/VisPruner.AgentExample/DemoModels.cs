@@ -22,7 +22,7 @@ internal static class DemoModels
         ChatOptions measure = options.Clone();
         measure.MaxOutputTokens = 1;
         int promptLength = (int)(await random.GetResponseAsync(messages, measure)).Usage!.InputTokenCount!.Value;
-        int[] tokens = random.Engine.Tokenizer.Encode(ScriptedCall, addSpecialTokens: false, parseSpecialTokens: false);
+        int[] tokens = random.Engine.EncodeText(ScriptedCall);
         return DemoModelCache.GetOrCreate($"agent-demo-1-{promptLength}", new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
     }
 }

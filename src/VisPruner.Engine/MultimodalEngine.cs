@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
-using VisPruner.Tokenizers;
+using VisPruner.Engine.Runtime;
 
 namespace VisPruner.Engine;
 
@@ -12,7 +12,11 @@ namespace VisPruner.Engine;
 /// Generates text about images with a vision-language model folder prepared for ONNX Runtime GenAI, on ONNX Runtime.
 /// </summary>
 /// <remarks>
-/// <para>Load once and share: the models are loaded at <see cref="LoadAsync"/> and serve every request.</para>
+/// <para>
+/// The decoder runs on ONNX Runtime GenAI (its generator, search, key/value cache and tokenizer); the vision encoder runs
+/// on ONNX Runtime, rewritten to expose its [CLS] attention, and the visual tokens are pruned between the two.
+/// Load once and share: the models are loaded at <see cref="LoadAsync"/> and serve every request.
+/// </para>
 /// <para>
 /// Thread safety: any number of callers may call <see cref="GenerateAsync"/> at once. Requests are queued and run one at a
 /// time, in arrival order, because one request already uses every core for its matrix products and the key/value cache
@@ -21,19 +25,21 @@ namespace VisPruner.Engine;
 /// </remarks>
 public sealed partial class MultimodalEngine : IDisposable
 {
+    private readonly GenAiModel _model;
     private readonly IMultimodalPipeline _pipeline;
     private readonly GenerationLoop _loop;
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly ArrivalOrderGate _turn = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly ILogger _logger;
     private int _disposed;
 
-    private MultimodalEngine(string folder, GenAiConfig config, IMultimodalPipeline pipeline, ILogger logger)
+    private MultimodalEngine(string folder, GenAiConfig config, GenAiModel model, IMultimodalPipeline pipeline, MultimodalEngineOptions options, ILogger logger)
     {
         ModelFolder = folder;
         Config = config;
+        _model = model;
         _pipeline = pipeline;
-        _loop = new GenerationLoop(pipeline, config);
+        _loop = new GenerationLoop(model, pipeline, config, options);
         _logger = logger;
     }
 
@@ -46,8 +52,19 @@ public sealed partial class MultimodalEngine : IDisposable
     /// <summary>Gets the model family, <c>model.type</c> (for example <c>phi3v</c>).</summary>
     public string ModelType => Config.Model.Type;
 
-    /// <summary>Gets the model's tokenizer.</summary>
-    public Tokenizer Tokenizer => _pipeline.Tokenizer;
+    /// <summary>
+    /// Encodes text as message text is encoded in prompts: literally (a special-token string such as <c>&lt;|end|&gt;</c>
+    /// stays text), without the tokenizer's leading BOS. Useful to count tokens. Thread-safe.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The token ids.</returns>
+    /// <exception cref="ArgumentException">The text holds a NUL character or cannot be encoded.</exception>
+    public int[] EncodeText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _model.EncodeContent(text);
+    }
 
     /// <summary>Loads a model folder.</summary>
     /// <param name="modelFolder">The folder with <c>genai_config.json</c>, the ONNX files, tokenizer and processor configuration.</param>
@@ -55,24 +72,44 @@ public sealed partial class MultimodalEngine : IDisposable
     /// <param name="loggerFactory">Where to log; null for none.</param>
     /// <param name="cancellationToken">Cancels loading.</param>
     /// <returns>The engine.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelFolder"/> is empty, or an option is out of range.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">A file the folder needs is missing.</exception>
-    /// <exception cref="ModelFolderException">The configuration is malformed, names tensors the models lack, or has an unsupported <c>model.type</c>.</exception>
+    /// <exception cref="ModelFolderException">
+    /// A file is malformed (the exception names it): the configuration has a missing or inconsistent field or an unsupported
+    /// <c>model.type</c>, a model lacks the tensors the configuration names, or ONNX Runtime (GenAI) rejects a file.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The execution provider is not in the loaded native ONNX Runtime build.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<MultimodalEngine> LoadAsync(
         string modelFolder, MultimodalEngineOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelFolder);
+        options ??= new MultimodalEngineOptions();
+        options.Validate();
         if (!Directory.Exists(modelFolder))
         {
             throw new DirectoryNotFoundException($"The model folder {modelFolder} does not exist.");
         }
 
-        options ??= new MultimodalEngineOptions();
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MultimodalEngine>();
         GenAiConfig config = GenAiConfig.Load(Path.Combine(modelFolder, GenAiConfig.FileName));
-        IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, options, logger, cancellationToken).ConfigureAwait(false);
-        LogLoaded(logger, config.Model.Type, modelFolder, options.ExecutionProvider);
-        return new MultimodalEngine(modelFolder, config, pipeline, logger);
+        ModelFamilies.RequireSupported(config);
+        ConfiguredFile.RequireAll(modelFolder, config);
+        DecoderDeclarations.Check(modelFolder, config.Model);
+        NativeTelemetry.Configure(options.EnableOnnxRuntimeTelemetry);
+        GenAiModel model = await DedicatedThread.Run(() => GenAiModel.Load(modelFolder, config, options), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, model, options, logger, cancellationToken).ConfigureAwait(false);
+            LogLoaded(logger, config.Model.Type, modelFolder, options.ExecutionProvider);
+            return new MultimodalEngine(modelFolder, config, model, pipeline, options, logger);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Generates a response to <paramref name="request"/>, streamed as it is produced.</summary>
@@ -92,7 +129,10 @@ public sealed partial class MultimodalEngine : IDisposable
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         var updates = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        Task producer = Task.Run(() => ProduceAsync(request, updates.Writer, linked.Token), CancellationToken.None);
+
+        // The place in the queue is taken here, synchronously, so requests run in the order they arrive.
+        Task turn = _turn.EnterAsync(linked.Token);
+        Task producer = Task.Run(() => ProduceAsync(turn, request, updates.Writer, linked.Token), CancellationToken.None);
         try
         {
             await foreach (GenerationUpdate update in updates.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -143,18 +183,19 @@ public sealed partial class MultimodalEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        await _turn.EnterAsync(linked.Token).ConfigureAwait(false);
         try
         {
-            return await _pipeline.SelectAsync(image, pruning, cancellationToken).ConfigureAwait(false);
+            return await _pipeline.SelectAsync(image, pruning, linked.Token).ConfigureAwait(false);
         }
         finally
         {
-            _turn.Release();
+            _turn.Exit();
         }
     }
 
-    /// <summary>Releases the models; running requests are cancelled.</summary>
+    /// <summary>Releases the models; running and queued requests are cancelled.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -164,25 +205,26 @@ public sealed partial class MultimodalEngine : IDisposable
 
         _disposing.Cancel();
 
-        // Wait for a running request to leave the models before releasing them.
-        _turn.Wait();
+        // Wait for a running request to leave the models before releasing them (queued ones leave on cancellation).
+        _turn.EnterAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _loop.Dispose();
         _pipeline.Dispose();
-        _turn.Dispose();
+        _model.Dispose();
         _disposing.Dispose();
     }
 
-    private async Task ProduceAsync(GenerationRequest request, ChannelWriter<GenerationUpdate> writer, CancellationToken cancellationToken)
+    private async Task ProduceAsync(Task turn, GenerationRequest request, ChannelWriter<GenerationUpdate> writer, CancellationToken cancellationToken)
     {
         try
         {
-            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await turn.ConfigureAwait(false);
             try
             {
                 await _loop.RunAsync(request, update => writer.TryWrite(update), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                _turn.Release();
+                _turn.Exit();
             }
 
             writer.TryComplete();

@@ -5,11 +5,14 @@ namespace VisPruner.Engine;
 /// <summary>Settings of a <see cref="MultimodalEngine"/>, bindable from configuration.</summary>
 public sealed class MultimodalEngineOptions
 {
-    /// <summary>Gets or sets where the models run.</summary>
+    /// <summary>
+    /// Gets or sets where the models run; the same provider serves the vision encoder (ONNX Runtime) and the decoder (ONNX
+    /// Runtime GenAI). Providers other than <see cref="ExecutionProvider.Cpu"/> need the matching native package.
+    /// </summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
-    /// <summary>Gets or sets the CUDA device ordinal when <see cref="ExecutionProvider"/> is <see cref="ExecutionProvider.Cuda"/>.</summary>
-    public int CudaDeviceId { get; set; }
+    /// <summary>Gets or sets the device ordinal for <see cref="ExecutionProvider.Cuda"/> and <see cref="ExecutionProvider.DirectML"/>.</summary>
+    public int DeviceId { get; set; }
 
     /// <summary>Gets or sets the threads ONNX Runtime uses inside one operator; 0 lets it choose (one per physical core).</summary>
     public int IntraOpThreads { get; set; }
@@ -26,19 +29,69 @@ public sealed class MultimodalEngineOptions
     /// </summary>
     public bool? PastPresentShareBuffer { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many finished generators are kept so that a follow-up request whose prompt extends an earlier
+    /// prompt and reply continues it (prefilling only the new tokens) instead of starting over. Each holds its key/value
+    /// cache. Default 2; 0 disables the reuse.
+    /// </summary>
+    public int ContinuableGenerators { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets the tokens of room a continuable generator keeps beyond its own request for follow-up turns (its
+    /// sequence length is fixed when it is created). Default 512.
+    /// </summary>
+    public int ContinuationHeadroom { get; set; } = 512;
+
     /// <summary>Gets or sets the default visual-token pruning of every request (a request may override it).</summary>
     public VisualTokenPruningOptions Pruning { get; set; } = new();
 
     /// <summary>Gets or sets the largest image, in pixels, accepted for decoding (checked before allocating). Default 100 million.</summary>
     public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>
+    /// Gets or sets whether ONNX Runtime and ONNX Runtime GenAI may collect usage telemetry (they then write files under
+    /// <c>~/.cache/Microsoft/DeveloperTools/</c>). Default false: the engine sets <c>ORT_DISABLE_TELEMETRY=1</c> before the
+    /// native libraries start. The first engine loaded in a process decides for the whole process.
+    /// </summary>
+    public bool EnableOnnxRuntimeTelemetry { get; set; }
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range (the message names it).</exception>
+    public void Validate()
+    {
+        Require(Enum.IsDefined(ExecutionProvider), nameof(ExecutionProvider), ExecutionProvider, "is not a known provider");
+        Require(DeviceId >= 0, nameof(DeviceId), DeviceId, "must not be negative");
+        Require(IntraOpThreads >= 0, nameof(IntraOpThreads), IntraOpThreads, "must not be negative (0 lets ONNX Runtime choose)");
+        Require(VisionFeatureCacheBytes >= 0, nameof(VisionFeatureCacheBytes), VisionFeatureCacheBytes, "must not be negative (0 disables the cache)");
+        Require(ContinuableGenerators is >= 0 and <= 64, nameof(ContinuableGenerators), ContinuableGenerators, "must be in 0..64");
+        Require(ContinuationHeadroom >= 0, nameof(ContinuationHeadroom), ContinuationHeadroom, "must not be negative");
+        Require(MaxImagePixels > 0, nameof(MaxImagePixels), MaxImagePixels, "must be positive");
+        if (Pruning is null)
+        {
+            throw new ArgumentException("MultimodalEngineOptions.Pruning must not be null.", nameof(Pruning));
+        }
+
+        Pruning.Validate();
+
+        static void Require(bool ok, string name, object value, string rule)
+        {
+            if (!ok)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"MultimodalEngineOptions.{name} ({value}) {rule}.");
+            }
+        }
+    }
 }
 
 /// <summary>Where the models run.</summary>
 public enum ExecutionProvider
 {
-    /// <summary>ONNX Runtime's CPU execution provider.</summary>
+    /// <summary>The CPU (the <c>Microsoft.ML.OnnxRuntimeGenAI</c> native package).</summary>
     Cpu,
 
-    /// <summary>ONNX Runtime's CUDA execution provider (needs the GPU build of ONNX Runtime and an NVIDIA GPU).</summary>
+    /// <summary>An NVIDIA GPU through CUDA (the <c>Microsoft.ML.OnnxRuntimeGenAI.Cuda</c> native package).</summary>
     Cuda,
+
+    /// <summary>A DirectX 12 GPU on Windows through DirectML (the <c>Microsoft.ML.OnnxRuntimeGenAI.DirectML</c> native package).</summary>
+    DirectML,
 }

@@ -11,11 +11,13 @@ public sealed class TinyModelFixture : IDisposable
     {
         GrowingKvFolder = Path.Combine(_root, "growing");
         SharedKvFolder = Path.Combine(_root, "shared");
-        TinyPhi3VisionModel.Write(GrowingKvFolder, new TinyPhi3VisionOptions { PastPresentShareBuffer = false });
+        GrowingKv = TinyPhi3VisionModel.Write(GrowingKvFolder, new TinyPhi3VisionOptions { PastPresentShareBuffer = false });
         TinyPhi3VisionModel.Write(SharedKvFolder, new TinyPhi3VisionOptions { PastPresentShareBuffer = true });
     }
 
     public string GrowingKvFolder { get; }
+
+    public TinyPhi3VisionModelInfo GrowingKv { get; }
 
     public string SharedKvFolder { get; }
 

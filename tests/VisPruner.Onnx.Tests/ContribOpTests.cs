@@ -1,4 +1,4 @@
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -18,7 +18,7 @@ public class ContribOpTests
         b.Output("y", b.MatMulNBits(b.Input("a", OnnxDataType.Float, "m", k), q, "proj"));
         float[] a = new TensorRandom(6).Normal(m * k);
 
-        float[] y = ModelRunner.RunSingle(b, ("a", OrtValue.CreateTensor(a, [m, k])));
+        float[] y = ModelRunner.RunSingle(b, ("a", OrtValue.CreateTensorValueFromMemory(a, [m, k])));
 
         float[] dequantizedTransposed = DequantizeTransposed(q.Packed, q.Scales, q.ZeroPoints, n, k, blockSize);
         ModelRunner.AssertClose(Reference.MatMul(a, dequantizedTransposed, m, k, n), y, 1e-4f);
@@ -58,7 +58,7 @@ public class ContribOpTests
         float[] xs = new TensorRandom(3).Normal(24);
         float[] skips = new TensorRandom(4).Normal(24);
 
-        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensor(xs, [1, 3, 8])), ("skip", OrtValue.CreateTensor(skips, [1, 3, 8])));
+        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensorValueFromMemory(xs, [1, 3, 8])), ("skip", OrtValue.CreateTensorValueFromMemory(skips, [1, 3, 8])));
 
         float[] sums = xs.Zip(skips, (p, q) => p + q).ToArray();
         ModelRunner.AssertClose(Reference.RmsNorm(xs, gammaValues, 1e-6f), outputs[0], 1e-4f);
@@ -80,7 +80,7 @@ public class ContribOpTests
         float[] input = new TensorRandom(9).Normal(seq * heads * headSize);
         long[] positionIds = [5, 6, 9];
 
-        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [1, seq, heads * headSize])), ("positions", OrtValue.CreateTensor(positionIds, [1, seq])));
+        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [1, seq, heads * headSize])), ("positions", OrtValue.CreateTensorValueFromMemory(positionIds, [1, seq])));
 
         float[] expected = (float[])input.Clone();
         for (int s = 0; s < seq; s++)

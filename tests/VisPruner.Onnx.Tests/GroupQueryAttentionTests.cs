@@ -1,4 +1,4 @@
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -15,7 +15,7 @@ public class GroupQueryAttentionTests
     {
         const int prompt = 3, total = prompt + 1;
         (float[] cos, float[] sin) = Reference.RotaryCaches(MaxPositions, HeadSize);
-        using InferenceSession session = InferenceSession.Load(BuildAttention(rotary, cos, sin));
+        using InferenceSession session = new InferenceSession(BuildAttention(rotary, cos, sin));
         var random = new TensorRandom(21);
         float[] q = random.Normal(total * Hidden), k = random.Normal(total * KvHidden), v = random.Normal(total * KvHidden);
 
@@ -36,21 +36,21 @@ public class GroupQueryAttentionTests
         // ORT GenAI's past_present_share_buffer mode: one [batch, kvHeads, maxLength, headSize] buffer per cache.
         const int prompt = 3, total = prompt + 1, maxLength = 8;
         (float[] cos, float[] sin) = Reference.RotaryCaches(MaxPositions, HeadSize);
-        using InferenceSession session = InferenceSession.Load(BuildAttention(rotary: true, cos, sin));
+        using InferenceSession session = new InferenceSession(BuildAttention(rotary: true, cos, sin));
         var random = new TensorRandom(22);
         float[] q = random.Normal(total * Hidden), k = random.Normal(total * KvHidden), v = random.Normal(total * KvHidden);
         float[] keyBuffer = new float[KvHeads * maxLength * HeadSize], valueBuffer = new float[KvHeads * maxLength * HeadSize];
-        using var keyCache = OrtValue.CreateTensor(keyBuffer, [1, KvHeads, maxLength, HeadSize]);
-        using var valueCache = OrtValue.CreateTensor(valueBuffer, [1, KvHeads, maxLength, HeadSize]);
+        using var keyCache = OrtValue.CreateTensorValueFromMemory(keyBuffer, [1, KvHeads, maxLength, HeadSize]);
+        using var valueCache = OrtValue.CreateTensorValueFromMemory(valueBuffer, [1, KvHeads, maxLength, HeadSize]);
 
         float[] StepShared(int past, int seq)
         {
-            using var qv = OrtValue.CreateTensor(q.AsMemory(past * Hidden, seq * Hidden), [1, seq, Hidden]);
-            using var kv = OrtValue.CreateTensor(k.AsMemory(past * KvHidden, seq * KvHidden), [1, seq, KvHidden]);
-            using var vv = OrtValue.CreateTensor(v.AsMemory(past * KvHidden, seq * KvHidden), [1, seq, KvHidden]);
-            using var seqLens = OrtValue.CreateTensor(new[] { past + seq - 1 }, [1]);
-            using var totalLength = OrtValue.CreateTensor(new[] { past + seq }, []);
-            using IoBinding binding = session.CreateIoBinding();
+            using var qv = OrtValue.CreateTensorValueFromMemory(q[(past * Hidden)..((past + seq) * Hidden)], [1, seq, Hidden]);
+            using var kv = OrtValue.CreateTensorValueFromMemory(k[(past * KvHidden)..((past + seq) * KvHidden)], [1, seq, KvHidden]);
+            using var vv = OrtValue.CreateTensorValueFromMemory(v[(past * KvHidden)..((past + seq) * KvHidden)], [1, seq, KvHidden]);
+            using var seqLens = OrtValue.CreateTensorValueFromMemory(new[] { past + seq - 1 }, [1]);
+            using var totalLength = OrtValue.CreateTensorValueFromMemory(new[] { past + seq }, []);
+            using OrtIoBinding binding = session.CreateIoBinding();
             binding.BindInput("q", qv);
             binding.BindInput("k", kv);
             binding.BindInput("v", vv);
@@ -58,22 +58,13 @@ public class GroupQueryAttentionTests
             binding.BindInput("past_value", valueCache);
             binding.BindInput("seqlens_k", seqLens);
             binding.BindInput("total_sequence_length", totalLength);
-            binding.BindOutputToCpu("output");
+            binding.BindOutputToDevice("output", OrtMemoryInfo.DefaultInstance);
             binding.BindOutput("present_key", keyCache);
             binding.BindOutput("present_value", valueCache);
-            session.Run(binding);
-            OrtValue[] outputs = binding.GetOutputValues();
-            try
-            {
-                return outputs[0].ToArray<float>();
-            }
-            finally
-            {
-                foreach (OrtValue output in outputs)
-                {
-                    output.Dispose();
-                }
-            }
+            using var runOptions = new RunOptions();
+            session.RunWithBinding(runOptions, binding);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = binding.GetOutputValues();
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
 
         float[] promptOut = StepShared(0, prompt);
@@ -115,13 +106,13 @@ public class GroupQueryAttentionTests
         InferenceSession session, float[] q, float[] k, float[] v, float[] pastKey, float[] pastValue, int past, int seq)
     {
         float[][] outputs = ModelRunner.Run(session,
-            ("q", OrtValue.CreateTensor(q, [1, seq, Hidden])),
-            ("k", OrtValue.CreateTensor(k, [1, seq, KvHidden])),
-            ("v", OrtValue.CreateTensor(v, [1, seq, KvHidden])),
-            ("past_key", OrtValue.CreateTensor(pastKey, [1, KvHeads, past, HeadSize])),
-            ("past_value", OrtValue.CreateTensor(pastValue, [1, KvHeads, past, HeadSize])),
-            ("seqlens_k", OrtValue.CreateTensor(new[] { past + seq - 1 }, [1])),
-            ("total_sequence_length", OrtValue.CreateTensor(new[] { past + seq }, [])));
+            ("q", OrtValue.CreateTensorValueFromMemory(q, [1, seq, Hidden])),
+            ("k", OrtValue.CreateTensorValueFromMemory(k, [1, seq, KvHidden])),
+            ("v", OrtValue.CreateTensorValueFromMemory(v, [1, seq, KvHidden])),
+            ("past_key", OrtValue.CreateTensorValueFromMemory(pastKey, [1, KvHeads, past, HeadSize])),
+            ("past_value", OrtValue.CreateTensorValueFromMemory(pastValue, [1, KvHeads, past, HeadSize])),
+            ("seqlens_k", OrtValue.CreateTensorValueFromMemory(new[] { past + seq - 1 }, [1])),
+            ("total_sequence_length", OrtValue.CreateTensorValueFromMemory(new[] { past + seq }, [])));
         return (outputs[0], outputs[1], outputs[2]);
     }
 

@@ -1,5 +1,5 @@
 using VisPruner.Onnx.Protobuf;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -17,7 +17,7 @@ public class LayerTests
         float[] W(string name) => OnnxTensors.Read<float>(graph.Initializer.Single(t => t.Name == name));
         float[] input = new TensorRandom(14).Normal(seq * hidden);
 
-        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [1, seq, hidden])));
+        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [1, seq, hidden])));
 
         float[] q = Reference.MatMul(input, W("attn.q_proj"), seq, hidden, hidden);
         float[] k = Reference.MatMul(input, W("attn.k_proj"), seq, hidden, hidden);

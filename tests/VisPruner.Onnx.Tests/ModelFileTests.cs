@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using VisPruner.Onnx.Protobuf;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -64,13 +64,15 @@ public class ModelFileTests
         float[] input = new TensorRandom(4).Normal(64);
         float[] expected = Reference.MatMul(input, OnnxTensors.Read<float>(model.Graph.Initializer[0]), 1, 64, 32);
 
-        using (var fromPath = InferenceSession.Load(path))
+        using (var fromPath = new InferenceSession(path))
         {
-            ModelRunner.AssertClose(expected, ModelRunner.Run(fromPath, ("x", OrtValue.CreateTensor(input, [1, 64])))[0], 1e-4f);
+            ModelRunner.AssertClose(expected, ModelRunner.Run(fromPath, ("x", OrtValue.CreateTensorValueFromMemory(input, [1, 64])))[0], 1e-4f);
         }
 
-        using var fromBytes = InferenceSession.Load(File.ReadAllBytes(path), new InferenceSessionOptions { ExternalDataFolder = folder.Path });
-        ModelRunner.AssertClose(expected, ModelRunner.Run(fromBytes, ("x", OrtValue.CreateTensor(input, [1, 64])))[0], 1e-4f);
+        using var fromBytesOptions = new SessionOptions();
+        fromBytesOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder.Path);
+        using var fromBytes = new InferenceSession(File.ReadAllBytes(path), fromBytesOptions);
+        ModelRunner.AssertClose(expected, ModelRunner.Run(fromBytes, ("x", OrtValue.CreateTensorValueFromMemory(input, [1, 64])))[0], 1e-4f);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace VisPruner.Onnx.Tests;
 
@@ -9,13 +9,13 @@ internal static class ModelRunner
 
     public static float[] RunSingle(Protobuf.ModelProto model, params (string Name, OrtValue Value)[] inputs)
     {
-        using var session = InferenceSession.Load(OnnxModelFile.ToBytes(model));
+        using var session = new InferenceSession(OnnxModelFile.ToBytes(model));
         return Run(session, inputs)[0];
     }
 
     public static float[][] Run(GraphBuilder builder, params (string Name, OrtValue Value)[] inputs)
     {
-        using var session = InferenceSession.Load(builder.ToBytes());
+        using var session = new InferenceSession(builder.ToBytes());
         return Run(session, inputs);
     }
 
@@ -23,8 +23,8 @@ internal static class ModelRunner
     {
         try
         {
-            using SessionOutputs outputs = session.Run(inputs.Select(i => KeyValuePair.Create(i.Name, i.Value)));
-            return outputs.Select(o => o.ToArray<float>()).ToArray();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = session.RunNamed(inputs.Select(i => KeyValuePair.Create(i.Name, i.Value)));
+            return outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
         }
         finally
         {
@@ -47,4 +47,17 @@ internal static class ModelRunner
             }
         }
     }
+
+    /// <summary>Runs with named inputs; every output when <paramref name="outputs"/> is null, in the model's order.</summary>
+    public static IDisposableReadOnlyCollection<OrtValue> RunNamed(
+        this InferenceSession session, IEnumerable<KeyValuePair<string, OrtValue>> inputs, IReadOnlyCollection<string>? outputs = null)
+    {
+        KeyValuePair<string, OrtValue>[] named = [.. inputs];
+        using var options = new RunOptions();
+        return session.Run(options, [.. named.Select(i => i.Key)], [.. named.Select(i => i.Value)], outputs ?? [.. session.OutputMetadata.Keys]);
+    }
+
+    /// <summary>The output named <paramref name="name"/> of a run that returned every output.</summary>
+    public static OrtValue Output(this IDisposableReadOnlyCollection<OrtValue> outputs, InferenceSession session, string name) =>
+        outputs[session.OutputMetadata.Keys.ToList().IndexOf(name)];
 }

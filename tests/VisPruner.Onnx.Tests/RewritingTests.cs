@@ -1,5 +1,5 @@
 using VisPruner.Onnx.Protobuf;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -25,13 +25,13 @@ public class RewritingTests
         Assert.Equal(OnnxDataType.Float, OnnxTypes.ElementType(output));
         float[] input = [0.5f, -1.25f, 3f];
 
-        using var session = InferenceSession.Load(OnnxModelFile.ToBytes(model));
-        using var x = OrtValue.CreateTensor(input, [1, 3]);
-        using SessionOutputs outputs = session.Run([KeyValuePair.Create("x", x)]);
+        using var session = new InferenceSession(OnnxModelFile.ToBytes(model));
+        using var x = OrtValue.CreateTensorValueFromMemory(input, [1, 3]);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.RunNamed([KeyValuePair.Create("x", x)]);
 
-        Assert.Equal(["y", "scaled"], session.OutputNames);
-        Assert.Equal(new float[] { 1f, -2.5f, 6f }, outputs["scaled"].ToArray<float>());
-        ModelRunner.AssertClose(Reference.Softmax([2f, -1.5f, 7f], 3), outputs["y"].ToArray<float>());
+        Assert.Equal(["y", "scaled"], session.OutputMetadata.Keys);
+        Assert.Equal(new float[] { 1f, -2.5f, 6f }, outputs.Output(session, "scaled").GetTensorDataAsSpan<float>().ToArray());
+        ModelRunner.AssertClose(Reference.Softmax([2f, -1.5f, 7f], 3), outputs.Output(session, "y").GetTensorDataAsSpan<float>().ToArray());
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class RewritingTests
         Assert.Equal(["w"], model.Graph.Initializer.Select(t => t.Name));
         Assert.All(model.Graph.ValueInfo, v => Assert.NotNull(model.Graph.Producer(v.Name)));
         float[] input = [1, 2, 3, 4];
-        float[] y = ModelRunner.RunSingle(model, ("x", OrtValue.CreateTensor(input, [2, 2])));
+        float[] y = ModelRunner.RunSingle(model, ("x", OrtValue.CreateTensorValueFromMemory(input, [2, 2])));
         ModelRunner.AssertClose(Reference.MatMul(input, OnnxTensors.Read<float>(model.Graph.Initializer[0]), 2, 2, 2), y);
     }
 }

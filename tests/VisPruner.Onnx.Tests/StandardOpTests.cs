@@ -1,4 +1,4 @@
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -17,7 +17,7 @@ public class StandardOpTests
         float[] biasValues = OnnxTensors.Read<float>(b.Build().Graph.Initializer[1]);
         float[] input = new TensorRandom(1).Normal(4 * 5);
 
-        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [4, 5])));
+        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [4, 5])));
 
         float[] expected = Reference.MatMul(input, weights, 4, 5, 3);
         for (int i = 0; i < expected.Length; i++)
@@ -37,7 +37,7 @@ public class StandardOpTests
         b.Output("y", b.Gemm(x, b.Initializer<float>("wt", [4, 3], wt), transB: true, alpha: 0.5f));
         float[] input = [1, -1, 2, 0, 3, -2];
 
-        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [2, 3])));
+        float[] y = ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [2, 3])));
 
         var w = new float[12];
         for (int i = 0; i < 4; i++)
@@ -58,7 +58,7 @@ public class StandardOpTests
         b.Output("y", b.Softmax(b.Input("x", OnnxDataType.Float, 3, 7)));
         float[] input = new TensorRandom(3).Normal(21, std: 3);
 
-        ModelRunner.AssertClose(Reference.Softmax(input, 7), ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensor(input, [3, 7]))));
+        ModelRunner.AssertClose(Reference.Softmax(input, 7), ModelRunner.RunSingle(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [3, 7]))));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class StandardOpTests
         float[] biasValues = OnnxTensors.Read<float>(graph.Initializer[1]);
         float[] input = new TensorRandom(4).Normal(16, mean: 2, std: 3);
 
-        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensor(input, [2, 8])));
+        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [2, 8])));
 
         float[] expectedNorm = Reference.LayerNorm(input, scaleValues, biasValues, 1e-5f);
         ModelRunner.AssertClose(expectedNorm, outputs[0], 1e-4f);
@@ -95,9 +95,9 @@ public class StandardOpTests
         b.Output("embeds", b.ScatterND(b.Gather(table, ids), positions, features));
 
         float[] y = ModelRunner.RunSingle(b,
-            ("ids", OrtValue.CreateTensor(new long[] { 1, 0, 0, 2 }, [4])),
-            ("positions", OrtValue.CreateTensor(new long[] { 1, 2 }, [2, 1])),
-            ("features", OrtValue.CreateTensor(new float[] { -1, -2, -3, -4 }, [2, 2])));
+            ("ids", OrtValue.CreateTensorValueFromMemory(new long[] { 1, 0, 0, 2 }, [4])),
+            ("positions", OrtValue.CreateTensorValueFromMemory(new long[] { 1, 2 }, [2, 1])),
+            ("features", OrtValue.CreateTensorValueFromMemory(new float[] { -1, -2, -3, -4 }, [2, 2])));
 
         Assert.Equal(new float[] { 10, 11, -1, -2, -3, -4, 20, 21 }, y);
     }
@@ -121,7 +121,7 @@ public class StandardOpTests
         b.Output("clipped", b.Unsqueeze(b.Squeeze(b.Unsqueeze(clipped, [0]), [0]), [0]));
         float[] input = [1, -2, 3, -4, 5, -6];
 
-        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensor(input, [2, 3])));
+        float[][] outputs = ModelRunner.Run(b, ("x", OrtValue.CreateTensorValueFromMemory(input, [2, 3])));
 
         // Transposed: [1, -4, -2, 5, 3, -6]; row 1 of the concat, columns 2..4: [-2, 5, 3].
         Assert.Equal(new float[] { -2, 5, 3 }, outputs[0]);
@@ -137,13 +137,13 @@ public class StandardOpTests
         GraphValue x = b.Input("x", OnnxDataType.Float, "n");
         b.Output("as_int", b.Cast(x, OnnxDataType.Int64));
         b.Output("shape", b.Shape(x));
-        using var session = InferenceSession.Load(b.ToBytes());
-        using var input = OrtValue.CreateTensor(new float[] { 1.9f, -2.2f, 3 }, [3]);
+        using var session = new InferenceSession(b.ToBytes());
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[] { 1.9f, -2.2f, 3 }, [3]);
 
-        using SessionOutputs outputs = session.Run([KeyValuePair.Create("x", input)]);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.RunNamed([KeyValuePair.Create("x", input)]);
 
-        Assert.Equal(new long[] { 1, -2, 3 }, outputs["as_int"].ToArray<long>());
-        Assert.Equal(new long[] { 3 }, outputs["shape"].ToArray<long>());
+        Assert.Equal(new long[] { 1, -2, 3 }, outputs.Output(session, "as_int").GetTensorDataAsSpan<long>().ToArray());
+        Assert.Equal(new long[] { 3 }, outputs.Output(session, "shape").GetTensorDataAsSpan<long>().ToArray());
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public class StandardOpTests
         (GraphBuilder builder, float[] weights, float[] bias) = Make();
         float[] input = [1, 2, -1, 0.5f];
 
-        float[] y = ModelRunner.RunSingle(builder, ("x", OrtValue.CreateTensor(input, [1, 4])));
+        float[] y = ModelRunner.RunSingle(builder, ("x", OrtValue.CreateTensorValueFromMemory(input, [1, 4])));
 
         Assert.Equal(weights, Make().Weights);
         float[] expected = Reference.MatMul(input, weights, 1, 4, 2);

@@ -1,4 +1,4 @@
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Xunit;
 
 namespace VisPruner.Onnx.Tests;
@@ -15,7 +15,7 @@ public class TinyDecoderTests
     [Fact]
     public void Decoding_with_the_kv_cache_gives_the_same_logits_as_recomputing_the_whole_prompt()
     {
-        using var session = InferenceSession.Load(BuildDecoder());
+        using var session = new InferenceSession(BuildDecoder());
         float[] embeds = new TensorRandom(31).Normal(4 * Hidden);
 
         float[] full = Run(session, embeds, tokens: 4, past: 0, [], [], out _, out _);
@@ -25,16 +25,16 @@ public class TinyDecoderTests
         ModelRunner.AssertClose(full[..(3 * Vocab)], prompt, 1e-4f);
         ModelRunner.AssertClose(full[(3 * Vocab)..], step, 1e-3f);
         Assert.Equal(KvHeads * 4 * HeadSize, key4.Length);
-        Assert.Equal(["logits", "present.0.key", "present.0.value"], session.OutputNames);
+        Assert.Equal(["logits", "present.0.key", "present.0.value"], session.OutputMetadata.Keys);
     }
 
     private static float[] Run(InferenceSession session, float[] embeds, int tokens, int past, float[] pastKey, float[] pastValue, out float[] presentKey, out float[] presentValue)
     {
         float[][] outputs = ModelRunner.Run(session,
-            ("inputs_embeds", OrtValue.CreateTensor(embeds, [1, tokens, Hidden])),
-            ("attention_mask", OrtValue.CreateTensor(Enumerable.Repeat(1L, past + tokens).ToArray(), [1, past + tokens])),
-            ("past_key_values.0.key", OrtValue.CreateTensor(pastKey, [1, KvHeads, past, HeadSize])),
-            ("past_key_values.0.value", OrtValue.CreateTensor(pastValue, [1, KvHeads, past, HeadSize])));
+            ("inputs_embeds", OrtValue.CreateTensorValueFromMemory(embeds, [1, tokens, Hidden])),
+            ("attention_mask", OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, past + tokens).ToArray(), [1, past + tokens])),
+            ("past_key_values.0.key", OrtValue.CreateTensorValueFromMemory(pastKey, [1, KvHeads, past, HeadSize])),
+            ("past_key_values.0.value", OrtValue.CreateTensorValueFromMemory(pastValue, [1, KvHeads, past, HeadSize])));
         presentKey = outputs[1];
         presentValue = outputs[2];
         return outputs[0];

@@ -71,7 +71,7 @@ public sealed class TinyModels : IDisposable
     private async Task<VisPrunerChatClient> LoadScriptedAsync(int promptLength, string reply)
     {
         VisPrunerChatClient random = await RandomClientAsync();
-        int[] tokens = random.Engine.Tokenizer.Encode(reply, addSpecialTokens: false, parseSpecialTokens: false);
+        int[] tokens = random.Engine.EncodeText(reply);
         string folder = Path.Combine(_root, "scripted-" + Guid.NewGuid().ToString("N"));
         TinyPhi3VisionModel.Write(folder, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
         return await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = folder, ModelId = "scripted" });

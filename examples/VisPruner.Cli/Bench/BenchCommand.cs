@@ -37,7 +37,7 @@ internal static class BenchCommand
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(
             folder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken);
         byte[] image = await File.ReadAllBytesAsync(imagePath, cancellationToken);
-        var flops = new FlopModel(model, engine.Tokenizer.VocabularySize);
+        var flops = new FlopModel(model, engine.Config.Model.VocabSize);
         var fullSize = new FlopModel(TinyPhi3VisionModel.BenchScale(1), 32064); // the published Phi-3.5-vision
 
         string[] budgets = budgetList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

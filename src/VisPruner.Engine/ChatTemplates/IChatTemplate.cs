@@ -9,12 +9,15 @@ public interface IChatTemplate
     /// <summary>The genai_config.json <c>model.type</c> this template serves, e.g. <c>phi3v</c>.</summary>
     string ModelType { get; }
 
-    /// <summary>Renders <paramref name="turns"/> into prompt text.</summary>
+    /// <summary>Renders <paramref name="turns"/> into the family's prompt format.</summary>
     /// <param name="turns">The conversation.</param>
     /// <param name="options">Generation prompt and tools; null for the defaults.</param>
-    /// <returns>The prompt text, special tokens written out (tokenize it with added tokens enabled).</returns>
+    /// <returns>
+    /// The prompt as segments: template markup (whose special-token strings are control tokens), message content (encoded
+    /// literally) and image slots.
+    /// </returns>
     /// <exception cref="ArgumentException">A turn holds content its role cannot carry, or tool JSON is invalid.</exception>
-    string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null);
+    RenderedPrompt Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null);
 
     /// <summary>The marker this family's prompt uses for image number <paramref name="imageNumber"/> (1-based).</summary>
     /// <param name="imageNumber">The image's position in the conversation, from 1.</param>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace VisPruner.Engine.ChatTemplates;
 
@@ -33,16 +32,15 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />
-    public string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
+    public RenderedPrompt Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
     {
         TurnValidation.Validate(turns);
         options ??= new ChatTemplateOptions();
-        var prompt = new StringBuilder();
-        var images = 0;
+        var prompt = new PromptBuilder();
         var toolsPending = options.Tools.Count > 0;
         if (toolsPending && (turns.Count == 0 || turns[0].Role != TurnRole.System))
         {
-            prompt.Append("<|system|>\n").Append(ToolJson.ToolsSection(options.Tools)).Append("<|end|>\n");
+            prompt.Markup("<|system|>\n").Content(ToolJson.ToolsSection(options.Tools)).Markup("<|end|>\n");
             toolsPending = false;
         }
 
@@ -62,42 +60,57 @@ public sealed class Phi3VisionChatTemplate : IChatTemplate
                     // The published template drops empty system turns.
                     if (system.Length > 0)
                     {
-                        prompt.Append("<|system|>\n").Append(system).Append("<|end|>\n");
+                        prompt.Markup("<|system|>\n").Content(system).Markup("<|end|>\n");
                     }
 
                     break;
                 case TurnRole.User:
-                    prompt.Append("<|user|>\n");
+                    prompt.Markup("<|user|>\n");
                     foreach (var content in turn.Parts)
                     {
-                        prompt.Append(content is ImagePart ? ImageMarker(++images) + "\n" : ((TextPart)content).Text);
+                        if (content is ImagePart)
+                        {
+                            prompt.Image(ImageMarker).Content("\n");
+                        }
+                        else
+                        {
+                            prompt.Content(((TextPart)content).Text);
+                        }
                     }
 
-                    prompt.Append("<|end|>\n");
+                    prompt.Markup("<|end|>\n");
                     break;
                 case TurnRole.Assistant:
-                    prompt.Append("<|assistant|>\n").Append(turn.Text);
+                    prompt.Markup("<|assistant|>\n").Content(turn.Text);
                     foreach (var call in turn.Parts.OfType<ToolCallPart>())
                     {
-                        prompt.Append(prompt[^1] == '\n' ? "" : "\n").Append("<tool_call>\n").Append(ToolJson.Call(call)).Append("\n</tool_call>");
+                        prompt.Content(prompt.EndsWith('\n') ? "" : "\n").Content("<tool_call>\n").Content(ToolJson.Call(call)).Content("\n</tool_call>");
                     }
 
-                    prompt.Append("<|end|>\n");
+                    prompt.Markup("<|end|>\n");
                     break;
                 case TurnRole.Tool:
                     // Consecutive results share one user turn.
-                    prompt.Append(i > 0 && turns[i - 1].Role == TurnRole.Tool ? "\n" : "<|user|>\n");
-                    prompt.Append("<tool_response>\n").Append(TurnValidation.ToolTurnText(turn)).Append("\n</tool_response>");
+                    if (i > 0 && turns[i - 1].Role == TurnRole.Tool)
+                    {
+                        prompt.Content("\n");
+                    }
+                    else
+                    {
+                        prompt.Markup("<|user|>\n");
+                    }
+
+                    prompt.Content("<tool_response>\n").Content(TurnValidation.ToolTurnText(turn)).Content("\n</tool_response>");
                     if (i == turns.Count - 1 || turns[i + 1].Role != TurnRole.Tool)
                     {
-                        prompt.Append("<|end|>\n");
+                        prompt.Markup("<|end|>\n");
                     }
 
                     break;
             }
         }
 
-        prompt.Append(options.AddGenerationPrompt ? "<|assistant|>\n" : "<|endoftext|>");
-        return prompt.ToString();
+        prompt.Markup(options.AddGenerationPrompt ? "<|assistant|>\n" : "<|endoftext|>");
+        return prompt.Build();
     }
 }

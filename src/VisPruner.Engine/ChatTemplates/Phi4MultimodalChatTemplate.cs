@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace VisPruner.Engine.ChatTemplates;
 
@@ -30,11 +29,11 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />
-    public string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
+    public RenderedPrompt Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
     {
         TurnValidation.Validate(turns);
         options ??= new ChatTemplateOptions();
-        var prompt = new StringBuilder();
+        var prompt = new PromptBuilder();
         var toolsPending = options.Tools.Count > 0;
         if (toolsPending && (turns.Count == 0 || turns[0].Role != TurnRole.System))
         {
@@ -42,7 +41,6 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
             toolsPending = false;
         }
 
-        var images = 0;
         foreach (var turn in turns)
         {
             switch (turn.Role)
@@ -52,42 +50,49 @@ public sealed class Phi4MultimodalChatTemplate : IChatTemplate
                     toolsPending = false;
                     break;
                 case TurnRole.User:
-                    prompt.Append("<|user|>");
+                    prompt.Markup("<|user|>");
                     foreach (var content in turn.Parts)
                     {
-                        prompt.Append(content is ImagePart ? ImageMarker(++images) : ((TextPart)content).Text);
+                        if (content is ImagePart)
+                        {
+                            prompt.Image(ImageMarker);
+                        }
+                        else
+                        {
+                            prompt.Content(((TextPart)content).Text);
+                        }
                     }
 
-                    prompt.Append("<|end|>");
+                    prompt.Markup("<|end|>");
                     break;
                 case TurnRole.Assistant:
-                    prompt.Append("<|assistant|>").Append(turn.Text);
+                    prompt.Markup("<|assistant|>").Content(turn.Text);
                     var calls = turn.Parts.OfType<ToolCallPart>().ToList();
                     if (calls.Count > 0)
                     {
-                        prompt.Append("<|tool_call|>[").AppendJoin(", ", calls.Select(ToolJson.Call)).Append("]<|/tool_call|>");
+                        prompt.Markup("<|tool_call|>").Content("[" + string.Join(", ", calls.Select(ToolJson.Call)) + "]").Markup("<|/tool_call|>");
                     }
 
-                    prompt.Append("<|end|>");
+                    prompt.Markup("<|end|>");
                     break;
                 case TurnRole.Tool:
-                    prompt.Append("<|tool_response|>").Append(TurnValidation.ToolTurnText(turn)).Append("<|end|>");
+                    prompt.Markup("<|tool_response|>").Content(TurnValidation.ToolTurnText(turn)).Markup("<|end|>");
                     break;
             }
         }
 
-        prompt.Append(options.AddGenerationPrompt ? "<|assistant|>" : "<|endoftext|>");
-        return prompt.ToString();
+        prompt.Markup(options.AddGenerationPrompt ? "<|assistant|>" : "<|endoftext|>");
+        return prompt.Build();
     }
 
-    private static void AppendSystem(StringBuilder prompt, string text, IReadOnlyList<ToolDefinition> tools)
+    private static void AppendSystem(PromptBuilder prompt, string text, IReadOnlyList<ToolDefinition> tools)
     {
-        prompt.Append("<|system|>").Append(text);
+        prompt.Markup("<|system|>").Content(text);
         if (tools.Count > 0)
         {
-            prompt.Append("<|tool|>").Append(ToolJson.FunctionList(tools)).Append("<|/tool|>");
+            prompt.Markup("<|tool|>").Content(ToolJson.FunctionList(tools)).Markup("<|/tool|>");
         }
 
-        prompt.Append("<|end|>");
+        prompt.Markup("<|end|>");
     }
 }

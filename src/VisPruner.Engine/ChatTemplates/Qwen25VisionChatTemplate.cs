@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
@@ -32,68 +30,78 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />
-    public string Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
+    /// <remarks>
+    /// <c>&lt;tool_call&gt;</c>, <c>&lt;/tool_call&gt;</c>, <c>&lt;tool_response&gt;</c> and <c>&lt;/tool_response&gt;</c> are
+    /// added tokens in this family's tokenizer, so the template writes them as markup.
+    /// </remarks>
+    public RenderedPrompt Render(IReadOnlyList<ChatTurn> turns, ChatTemplateOptions? options = null)
     {
         TurnValidation.Validate(turns);
         options ??= new ChatTemplateOptions();
-        var prompt = new StringBuilder();
+        var prompt = new PromptBuilder();
         var firstIsSystem = turns.Count > 0 && turns[0].Role == TurnRole.System;
-        prompt.Append("<|im_start|>system\n").Append(firstIsSystem ? turns[0].Text : DefaultSystemPrompt);
+        prompt.Markup("<|im_start|>system\n").Content(firstIsSystem ? turns[0].Text : DefaultSystemPrompt);
         if (options.Tools.Count > 0)
         {
-            prompt.Append("\n\n").Append(ToolJson.ToolsSection(options.Tools));
+            prompt.Content("\n\n" + ToolJson.ToolsSection(options.Tools));
         }
 
-        prompt.Append("<|im_end|>\n");
-        var images = 0;
+        prompt.Markup("<|im_end|>\n");
         for (var i = firstIsSystem ? 1 : 0; i < turns.Count; i++)
         {
             var turn = turns[i];
             switch (turn.Role)
             {
                 case TurnRole.System:
-                    prompt.Append("<|im_start|>system\n").Append(turn.Text).Append("<|im_end|>\n");
+                    prompt.Markup("<|im_start|>system\n").Content(turn.Text).Markup("<|im_end|>\n");
                     break;
                 case TurnRole.User:
-                    prompt.Append("<|im_start|>user\n");
+                    prompt.Markup("<|im_start|>user\n");
                     foreach (var content in turn.Parts)
                     {
-                        prompt.Append(content is ImagePart ? ImageMarker(++images) : ((TextPart)content).Text);
+                        if (content is ImagePart)
+                        {
+                            prompt.Image(ImageMarker);
+                        }
+                        else
+                        {
+                            prompt.Content(((TextPart)content).Text);
+                        }
                     }
 
-                    prompt.Append("<|im_end|>\n");
+                    prompt.Markup("<|im_end|>\n");
                     break;
                 case TurnRole.Assistant:
                     var calls = turn.Parts.OfType<ToolCallPart>().ToList();
                     if (calls.Count == 0)
                     {
-                        prompt.Append("<|im_start|>assistant\n").Append(turn.Text).Append("<|im_end|>\n");
+                        prompt.Markup("<|im_start|>assistant\n").Content(turn.Text).Markup("<|im_end|>\n");
                         break;
                     }
 
-                    prompt.Append("<|im_start|>assistant");
+                    prompt.Markup("<|im_start|>assistant");
                     if (turn.Text.Length > 0)
                     {
-                        prompt.Append('\n').Append(turn.Text);
+                        prompt.Content("\n" + turn.Text);
                     }
 
                     foreach (var call in calls)
                     {
-                        prompt.Append("\n<tool_call>\n").Append(ToolJson.Call(call)).Append("\n</tool_call>");
+                        prompt.Content("\n").Markup("<tool_call>").Content("\n" + ToolJson.Call(call) + "\n").Markup("</tool_call>");
                     }
 
-                    prompt.Append("<|im_end|>\n");
+                    prompt.Markup("<|im_end|>\n");
                     break;
                 case TurnRole.Tool:
                     if (i == 0 || turns[i - 1].Role != TurnRole.Tool)
                     {
-                        prompt.Append("<|im_start|>user");
+                        prompt.Markup("<|im_start|>user");
                     }
 
-                    prompt.Append("\n<tool_response>\n").Append(TurnValidation.ToolTurnText(turn)).Append("\n</tool_response>");
+                    prompt.Content("\n").Markup("<tool_response>").Content("\n" + TurnValidation.ToolTurnText(turn) + "\n").Markup("</tool_response>");
                     if (i == turns.Count - 1 || turns[i + 1].Role != TurnRole.Tool)
                     {
-                        prompt.Append("<|im_end|>\n");
+                        prompt.Markup("<|im_end|>\n");
                     }
 
                     break;
@@ -102,9 +110,9 @@ public sealed class Qwen25VisionChatTemplate : IChatTemplate
 
         if (options.AddGenerationPrompt)
         {
-            prompt.Append("<|im_start|>assistant\n");
+            prompt.Markup("<|im_start|>assistant\n");
         }
 
-        return prompt.ToString();
+        return prompt.Build();
     }
 }

@@ -33,6 +33,11 @@ internal sealed class DemoTokenizer
         "I can see a bowl of fruit with apples, oranges and bananas on the kitchen counter. The light comes from the window. " +
         "You are a helpful assistant. Thank you for the picture; here is what I see. The colors are bright and the scene is calm.";
 
+    // Phi-3.5-vision's chat format as a Hugging Face (Jinja) chat template: each turn is <|role|>\n content <|end|>\n.
+    private const string ChatTemplate =
+        "{% for message in messages %}{{ '<|' + message['role'] + '|>' + '\n' + message['content'] + '<|end|>' + '\n' }}{% endfor %}" +
+        "{% if add_generation_prompt and messages[-1]['role'] != 'assistant' %}{{ '<|assistant|>' + '\n' }}{% endif %}";
+
     private readonly List<string> _vocabulary = [];
     private readonly List<(string Left, string Right)> _merges = [];
 
@@ -201,6 +206,7 @@ internal sealed class DemoTokenizer
 
             w.WriteEndObject();
             w.WriteString("bos_token", "<s>");
+            w.WriteString("chat_template", ChatTemplate);
             w.WriteBoolean("clean_up_tokenization_spaces", false);
             w.WriteString("eos_token", "<|endoftext|>");
             w.WriteBoolean("legacy", false);

@@ -1,168 +1,174 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntimeGenAI;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Runtime;
-using VisPruner.Engine.Sampling;
-using VisPruner.Tokenizers;
-using VisPruner.Tokenizers.Streaming;
 
 namespace VisPruner.Engine.Generation;
 
 /// <summary>
-/// Runs one request from prepared prompt to finish: prompt pass, then sample, stream and check stop conditions token by token.
+/// Runs one request from prepared prompt to finish on an ONNX Runtime GenAI <see cref="Generator"/>: a new generator with
+/// the kept image rows as extra inputs (or a finished one continued, when the prompt extends its sequence), the prompt
+/// appended, then token by token with stop conditions and streamed text. Used by one request at a time.
 /// </summary>
-internal sealed class GenerationLoop(IMultimodalPipeline pipeline, GenAiConfig config)
+internal sealed class GenerationLoop : IDisposable
 {
+    private readonly GenAiModel _model;
+    private readonly IMultimodalPipeline _pipeline;
+    private readonly GenAiConfig _config;
+    private readonly MultimodalEngineOptions _options;
+    private readonly ContinuableGenerators _finished;
+    private readonly ChunkedPrefill _prefill = new();
+    private readonly HashSet<int> _eos;
+    private readonly long _kvBytesPerToken;
+
+    public GenerationLoop(GenAiModel model, IMultimodalPipeline pipeline, GenAiConfig config, MultimodalEngineOptions options)
+    {
+        _model = model;
+        _pipeline = pipeline;
+        _config = config;
+        _options = options;
+        _finished = new ContinuableGenerators(options.ContinuableGenerators);
+        _eos = [.. config.Model.EosTokenIds];
+        DecoderConfig decoder = config.Model.Decoder;
+        _kvBytesPerToken = 2L * decoder.NumHiddenLayers * decoder.NumKeyValueHeads * decoder.HeadSize * sizeof(float);
+    }
+
     /// <summary>Runs <paramref name="request"/>, handing each update to <paramref name="emit"/> (which must not block).</summary>
     public async Task RunAsync(GenerationRequest request, Action<GenerationUpdate> emit, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        int contextLength = Math.Min(config.Model.ContextLength, config.Search.MaxLength);
-        PreparedPrompt prompt = await pipeline.PrepareAsync(request, contextLength, cancellationToken).ConfigureAwait(false);
-        await DedicatedThread.Run(() => Generate(request.Options, prompt, contextLength, start, emit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        SearchSettings settings = SearchSettings.Resolve(request.Options, _config.Search, _options.PastPresentShareBuffer);
+        int contextLength = Math.Min(_config.Model.ContextLength, _config.Search.MaxLength);
+        PreparedPrompt prompt = await _pipeline.PrepareAsync(request, contextLength, cancellationToken).ConfigureAwait(false);
+        await DedicatedThread.Run(() => Generate(request.Options, settings, prompt, contextLength, start, emit, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
     }
 
+    public void Dispose() => _finished.Dispose();
+
     private void Generate(
-        GenerationOptions options, PreparedPrompt prompt, int contextLength, long start, Action<GenerationUpdate> emit, CancellationToken cancellationToken)
+        GenerationOptions options, SearchSettings settings, PreparedPrompt prompt, int contextLength, long start, Action<GenerationUpdate> emit,
+        CancellationToken cancellationToken)
     {
-        ModelConfig model = config.Model;
-        int room = contextLength - prompt.InputIds.Length;
-        int maxNewTokens = options.MaxNewTokens is int requested
-            ? requested > 0 ? Math.Min(requested, room) : throw new ArgumentOutOfRangeException(nameof(options), requested, "MaxNewTokens must be positive.")
-            : room;
+        int[] ids = prompt.InputIds;
+        int room = contextLength - ids.Length;
+        int maxNewTokens = Math.Min(options.MaxNewTokens ?? room, room);
+        int needed = ids.Length + maxNewTokens;
+        bool continuable = settings.AllowsContinuation && _options.ContinuableGenerators > 0;
+        ContinuableGenerators.Entry? entry = continuable ? _finished.TakeLongestPrefix(ids, prompt.ImageIdentity, settings, needed) : null;
+        int reusedTokens = entry?.Tokens.Length ?? 0;
+        entry ??= Start(settings, prompt, Math.Min(contextLength, needed + (continuable ? _options.ContinuationHeadroom : 0)));
 
-        var sampler = new TokenSampler(model.VocabSize, ResolveSampling(options));
-        foreach (long id in prompt.InputIds)
+        bool keep = false;
+        Generator generator = entry.Generator;
+        try
         {
-            sampler.Observe((int)id);
-        }
+            long prefillStart = Stopwatch.GetTimestamp();
+            _prefill.Append(generator, ids, reusedTokens, cancellationToken);
+            TimeSpan prefill = Stopwatch.GetElapsedTime(prefillStart);
 
-        Tokenizer tokenizer = pipeline.Tokenizer;
-        StreamingDecoder text = tokenizer.CreateStreamingDecoder(skipSpecialTokens: true);
-        var stops = new StopSequenceMatcher(options.StopSequences);
-        var eos = new HashSet<int>(model.EosTokenIds);
-
-        using DecoderState state = pipeline.LanguageModel.CreateState(prompt.InputIds.Length + maxNewTokens);
-        long prefillStart = Stopwatch.GetTimestamp();
-        Span<float> logits = state.Prefill(prompt.InputIds, prompt.ImageFeatures, cancellationToken);
-        TimeSpan prefill = Stopwatch.GetElapsedTime(prefillStart);
-
-        int generated = 0;
-        TimeSpan firstToken = TimeSpan.Zero;
-        long decodeStart = 0;
-        FinishReason reason = FinishReason.Length;
-        bool stoppedBySequence = false;
-        if (options.MinNewTokens < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MinNewTokens, "MinNewTokens must not be negative.");
-        }
-
-        while (true)
-        {
-            if (generated < options.MinNewTokens)
+            using ReplyDecoder text = _model.CreateReplyDecoder();
+            var stops = new StopSequenceMatcher(options.StopSequences);
+            var tokens = new List<int>(ids.Length + maxNewTokens);
+            tokens.AddRange(ids);
+            int generated = 0;
+            TimeSpan firstToken = TimeSpan.Zero;
+            long decodeStart = 0;
+            FinishReason reason = FinishReason.Length;
+            bool stoppedBySequence = false;
+            // The entry's length covers the prompt plus maxNewTokens; end-of-sequence ids are checked here.
+            while (generated < maxNewTokens)
             {
-                foreach (int id in model.EosTokenIds)
+                cancellationToken.ThrowIfCancellationRequested();
+                generator.GenerateNextToken();
+                int token = generator.GetNextTokens()[0];
+                tokens.Add(token);
+                if (generated++ == 0)
                 {
-                    if ((uint)id < (uint)logits.Length)
-                    {
-                        logits[id] = float.NegativeInfinity;
-                    }
+                    firstToken = Stopwatch.GetElapsedTime(start);
+                    decodeStart = Stopwatch.GetTimestamp();
+                }
+
+                if (_eos.Contains(token))
+                {
+                    reason = FinishReason.Stop;
+                    break;
+                }
+
+                (string emitted, bool stopped) = stops.Append(text.Decode(token));
+                if (emitted.Length > 0)
+                {
+                    emit(new GenerationUpdate(emitted));
+                }
+
+                if (stopped)
+                {
+                    reason = FinishReason.Stop;
+                    stoppedBySequence = true;
+                    break;
                 }
             }
 
-            int token = sampler.Next(logits);
-            if (generated++ == 0)
+            var statistics = new GenerationStatistics
             {
-                firstToken = Stopwatch.GetElapsedTime(start);
-                decodeStart = Stopwatch.GetTimestamp();
-            }
+                PromptTokens = ids.Length,
+                VisualTokensBeforePruning = prompt.VisualTokensBeforePruning,
+                VisualTokens = prompt.VisualTokens,
+                Images = prompt.Images,
+                CompletionTokens = generated,
+                CachedImages = prompt.CachedImages,
+                ReusedPromptTokens = reusedTokens,
+                ImagePreprocessingTime = prompt.ImagePreprocessingTime,
+                VisionTime = prompt.VisionTime,
+                PruningTime = prompt.PruningTime,
+                PrefillTime = prefill,
+                DecodeTime = decodeStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(decodeStart),
+                TimeToFirstToken = firstToken,
+                PeakKvCacheBytes = _kvBytesPerToken * (settings.ShareBuffer ?? _config.Search.PastPresentShareBuffer ? entry.MaxLength : tokens.Count),
+            };
+            emit(new GenerationUpdate(stoppedBySequence ? string.Empty : stops.Flush(), reason, statistics));
 
-            if (eos.Contains(token))
+            if (continuable)
             {
-                reason = FinishReason.Stop;
-                break;
+                entry = entry with { Tokens = [.. tokens] };
+                keep = true;
             }
-
-            sampler.Observe(token);
-            (string emitted, bool stopped) = stops.Append(text.Push(token));
-            if (emitted.Length > 0)
-            {
-                emit(new GenerationUpdate(emitted));
-            }
-
-            if (stopped)
-            {
-                reason = FinishReason.Stop;
-                stoppedBySequence = true;
-                break;
-            }
-
-            if (generated >= maxNewTokens)
-            {
-                break;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            logits = state.Step(token, cancellationToken);
         }
-
-        string tail = string.Empty;
-        if (!stoppedBySequence)
+        finally
         {
-            (tail, bool stopped) = stops.Append(text.Flush());
-            tail = stopped ? tail : tail + stops.Flush();
+            if (keep)
+            {
+                _finished.Return(entry);
+            }
+            else
+            {
+                entry.Dispose();
+            }
         }
-
-        var statistics = new GenerationStatistics
-        {
-            PromptTokens = prompt.InputIds.Length,
-            VisualTokensBeforePruning = prompt.VisualTokensBeforePruning,
-            VisualTokens = prompt.VisualTokens,
-            Images = prompt.Images,
-            CompletionTokens = generated,
-            CachedImages = prompt.CachedImages,
-            ImagePreprocessingTime = prompt.ImagePreprocessingTime,
-            VisionTime = prompt.VisionTime,
-            PruningTime = prompt.PruningTime,
-            PrefillTime = prefill,
-            DecodeTime = decodeStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(decodeStart),
-            TimeToFirstToken = firstToken,
-            PeakKvCacheBytes = state.KvCacheBytes,
-        };
-        emit(new GenerationUpdate(tail, reason, statistics));
     }
 
-    private SamplingSettings ResolveSampling(GenerationOptions options)
+    /// <summary>A new generator with the prompt's image rows as extra inputs (they apply to its first prompt only).</summary>
+    private ContinuableGenerators.Entry Start(SearchSettings settings, PreparedPrompt prompt, int maxLength)
     {
-        SearchConfig search = config.Search;
-
-        // A caller who sets a temperature or nucleus asks to sample, as chat APIs mean it. The folder's top_k/top_p
-        // then apply only if the folder itself samples: published greedy configs carry top_k = 1, which would turn
-        // every sampled request greedy.
-        bool doSample = options.DoSample ?? (options.Temperature is > 0 || options.TopP is not null || options.TopK is > 1 || search.DoSample);
-        double temperature = options.Temperature ?? search.Temperature;
-        double topP = options.TopP ?? (search.DoSample ? search.TopP : 1.0);
-        int topK = options.TopK ?? (search.DoSample ? search.TopK : 0);
-        double penalty = options.RepetitionPenalty ?? search.RepetitionPenalty;
-        if (temperature < 0 || double.IsNaN(temperature))
+        using GeneratorParams parameters = settings.CreateParams(_model.Model, maxLength, prompt.InputIds.Length);
+        var generator = new Generator(_model.Model, parameters);
+        PinnedInputs? pins = null;
+        try
         {
-            throw new ArgumentOutOfRangeException(nameof(options), temperature, "Temperature must be zero or positive.");
-        }
+            if (prompt.ImageTokenCounts.Length > 0)
+            {
+                pins = new PinnedInputs(prompt.ImageFeatures, prompt.ImageTokenCounts, _config.Model.Decoder.HiddenSize);
+                generator.SetModelInput(VisionStub.InputName, pins.Features);
+                generator.SetModelInput(VisionStub.ImageTokenCountsName, pins.Counts);
+            }
 
-        if (!(topP > 0 && topP <= 1))
+            return new ContinuableGenerators.Entry(generator, [], prompt.ImageIdentity, settings, maxLength, pins);
+        }
+        catch
         {
-            throw new ArgumentOutOfRangeException(nameof(options), topP, "TopP must be in (0, 1].");
+            generator.Dispose();
+            pins?.Dispose();
+            throw;
         }
-
-        if (topK < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), topK, "TopK must be zero (no limit) or positive.");
-        }
-
-        if (!(penalty > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), penalty, "RepetitionPenalty must be positive.");
-        }
-
-        return new SamplingSettings(doSample, temperature, topK, topP, penalty, options.Seed);
     }
 }

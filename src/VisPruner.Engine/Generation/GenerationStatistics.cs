@@ -21,6 +21,12 @@ public sealed record GenerationStatistics
     /// <summary>Gets the number of images whose features came from the cache instead of the vision encoder.</summary>
     public int CachedImages { get; init; }
 
+    /// <summary>
+    /// Gets the prompt tokens that were not prefilled because the request continued an earlier request's generator (its
+    /// prompt extended that request's prompt and reply); 0 for a fresh generator.
+    /// </summary>
+    public int ReusedPromptTokens { get; init; }
+
     /// <summary>Gets the time spent decoding and preprocessing images.</summary>
     public TimeSpan ImagePreprocessingTime { get; init; }
 
@@ -30,7 +36,7 @@ public sealed record GenerationStatistics
     /// <summary>Gets the time spent choosing which visual tokens to keep.</summary>
     public TimeSpan PruningTime { get; init; }
 
-    /// <summary>Gets the time of the prompt pass (embedding and decoder prefill).</summary>
+    /// <summary>Gets the time of the prompt pass (embedding and decoder prefill of the tokens not reused).</summary>
     public TimeSpan PrefillTime { get; init; }
 
     /// <summary>Gets the time spent generating tokens after the first.</summary>

@@ -1,19 +1,13 @@
 using VisPruner.Engine.Pruning;
-using VisPruner.Engine.Runtime;
-using VisPruner.Tokenizers;
 
 namespace VisPruner.Engine.Generation;
 
 /// <summary>
 /// What a model family contributes to generation: turning a request (chat and images) into decoder input.
-/// The language model and the generation loop are shared by all families.
+/// ONNX Runtime GenAI's generator and the generation loop are shared by all families.
 /// </summary>
 internal interface IMultimodalPipeline : IDisposable
 {
-    Tokenizer Tokenizer { get; }
-
-    LanguageModel LanguageModel { get; }
-
     /// <summary>Renders the chat, encodes its images and assembles the prompt, checking it fits <paramref name="contextLength"/>.</summary>
     Task<PreparedPrompt> PrepareAsync(GenerationRequest request, int contextLength, CancellationToken cancellationToken);
 

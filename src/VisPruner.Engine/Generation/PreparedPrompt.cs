@@ -2,15 +2,19 @@ namespace VisPruner.Engine.Generation;
 
 /// <summary>A request turned into decoder input: token ids with image placeholders, and the image feature rows they take.</summary>
 /// <param name="InputIds">Token ids; the rows of image N (1-based) are placeholders with id -N.</param>
-/// <param name="ImageFeatures">The feature rows of all placeholders, in order, row-major [rows x hidden].</param>
+/// <param name="ImageFeatures">The kept feature rows of all images, in prompt order, row-major [rows x hidden].</param>
+/// <param name="ImageTokenCounts">The kept rows of each image, in prompt order (GenAI's <c>num_image_tokens</c>).</param>
+/// <param name="ImageIdentity">Which images and kept rows the placeholders stand for (a generator can continue only with the same).</param>
 /// <param name="Images">Visual tokens of each image, before and after pruning.</param>
 /// <param name="CachedImages">Images served from the feature cache.</param>
 /// <param name="ImagePreprocessingTime">Time spent decoding and preprocessing images.</param>
 /// <param name="VisionTime">Time spent in the vision encoder.</param>
 /// <param name="PruningTime">Time spent choosing visual tokens.</param>
 internal sealed record PreparedPrompt(
-    long[] InputIds,
+    int[] InputIds,
     float[] ImageFeatures,
+    long[] ImageTokenCounts,
+    string ImageIdentity,
     IReadOnlyList<ImageTokenStatistics> Images,
     int CachedImages,
     TimeSpan ImagePreprocessingTime,

@@ -1,10 +1,29 @@
 namespace VisPruner.Engine.ModelFolders;
 
-/// <summary>Files that genai_config.json names: missing ones are reported as such, with what they were meant to be.</summary>
+/// <summary>Files a model folder needs: missing ones are reported as such, with what they were meant to be, before anything loads.</summary>
 internal static class ConfiguredFile
 {
+    /// <summary>The tokenizer file every folder has.</summary>
+    public const string TokenizerFileName = "tokenizer.json";
+
     /// <summary>Returns <paramref name="path"/> when the file exists.</summary>
     /// <exception cref="FileNotFoundException">It does not.</exception>
     public static string Require(string path, string what = "model file") =>
         File.Exists(path) ? path : throw new FileNotFoundException($"The {what} {path} named in genai_config.json does not exist.", path);
+
+    /// <summary>Checks every file <paramref name="config"/> names, and the tokenizer.</summary>
+    /// <exception cref="FileNotFoundException">One is missing; the message names it and what it is.</exception>
+    public static void RequireAll(string folder, GenAiConfig config)
+    {
+        foreach ((string file, string what) in config.NamedFiles())
+        {
+            Require(Path.Combine(folder, file), what);
+        }
+
+        string tokenizer = Path.Combine(folder, TokenizerFileName);
+        if (!File.Exists(tokenizer))
+        {
+            throw new FileNotFoundException($"The model folder has no tokenizer: {tokenizer} does not exist.", tokenizer);
+        }
+    }
 }

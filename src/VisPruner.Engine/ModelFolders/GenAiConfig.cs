@@ -28,6 +28,22 @@ public sealed record GenAiConfig(ModelConfig Model, SearchConfig Search)
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>Gets the files, relative to the folder, that the configuration names (models and processor configuration).</summary>
+    public IEnumerable<(string File, string What)> NamedFiles()
+    {
+        yield return (Model.Decoder.FileName, "decoder model");
+        if (Model.EmbeddingFileName is { } embedding)
+        {
+            yield return (embedding, "embedding model");
+        }
+
+        if (Model.Vision is { } vision)
+        {
+            yield return (vision.FileName, "vision model");
+            yield return (vision.ConfigFileName, "image processor configuration");
+        }
+    }
+
     /// <summary>Parses and validates the text of a <c>genai_config.json</c> file.</summary>
     /// <param name="json">The JSON text.</param>
     /// <param name="source">The name reported in errors.</param>
@@ -69,7 +85,7 @@ public sealed record GenAiConfig(ModelConfig Model, SearchConfig Search)
 /// <param name="VocabSize">The decoder's vocabulary size (width of the logits).</param>
 /// <param name="ContextLength">The most tokens (prompt plus generated) the decoder supports.</param>
 /// <param name="Decoder">The language-model decoder.</param>
-/// <param name="Embedding">The token embedding model that merges image features, if the family has one.</param>
+/// <param name="EmbeddingFileName">The token embedding model that merges image features (<c>model.embedding.filename</c>), if the family has one.</param>
 /// <param name="Vision">The vision encoder, if the family has one.</param>
 public sealed record ModelConfig(
     string Type,
@@ -79,7 +95,7 @@ public sealed record ModelConfig(
     int VocabSize,
     int ContextLength,
     DecoderConfig Decoder,
-    EmbeddingConfig? Embedding,
+    string? EmbeddingFileName,
     VisionConfig? Vision)
 {
     internal static ModelConfig Read(JsonFields model) => new(
@@ -90,11 +106,14 @@ public sealed record ModelConfig(
         model.PositiveInt("vocab_size"),
         model.PositiveInt("context_length"),
         DecoderConfig.Read(model.Object("decoder")),
-        model.OptionalObject("embedding") is { } embedding ? EmbeddingConfig.Read(embedding) : null,
+        model.OptionalObject("embedding")?.String("filename"),
         model.OptionalObject("vision") is { } vision ? VisionConfig.Read(vision) : null);
 }
 
-/// <summary>The <c>model.decoder</c> section: the language model with its KV cache.</summary>
+/// <summary>
+/// The <c>model.decoder</c> section: the language model's shape (ONNX Runtime GenAI runs it; the engine needs its width for
+/// the image features and its key/value geometry for the cache statistics).
+/// </summary>
 /// <param name="FileName">The ONNX file, relative to the folder.</param>
 /// <param name="HiddenSize">The hidden width.</param>
 /// <param name="HeadSize">The width of one attention head.</param>
@@ -102,53 +121,30 @@ public sealed record ModelConfig(
 /// <param name="NumKeyValueHeads">Key/value heads per layer (grouped-query attention when fewer than query heads).</param>
 /// <param name="NumHiddenLayers">Decoder layers (one key and one value cache each).</param>
 /// <param name="InputsEmbedsName">Input: token embeddings [batch, seq, hidden].</param>
-/// <param name="AttentionMaskName">Input: attention mask [batch, total] int64.</param>
 /// <param name="PastKeyNames">Input name pattern of past keys, with <c>%d</c> for the layer.</param>
-/// <param name="PastValueNames">Input name pattern of past values.</param>
 /// <param name="LogitsName">Output: logits [batch, seq, vocab].</param>
-/// <param name="PresentKeyNames">Output name pattern of present keys.</param>
-/// <param name="PresentValueNames">Output name pattern of present values.</param>
-/// <param name="Providers">Execution providers named in <c>session_options.provider_options</c>, in order.</param>
 public sealed record DecoderConfig(
-    string FileName,
-    int HiddenSize,
-    int HeadSize,
-    int NumAttentionHeads,
-    int NumKeyValueHeads,
-    int NumHiddenLayers,
-    string InputsEmbedsName,
-    string AttentionMaskName,
-    string PastKeyNames,
-    string PastValueNames,
-    string LogitsName,
-    string PresentKeyNames,
-    string PresentValueNames,
-    IReadOnlyList<string> Providers)
+    string FileName, int HiddenSize, int HeadSize, int NumAttentionHeads, int NumKeyValueHeads, int NumHiddenLayers, string InputsEmbedsName, string PastKeyNames, string LogitsName)
 {
     /// <summary>Gets the input name of layer <paramref name="layer"/>'s past keys.</summary>
     /// <param name="layer">The layer index.</param>
     /// <returns>The input name.</returns>
-    public string PastKeyName(int layer) => LayerName(PastKeyNames, layer);
-
-    /// <summary>Gets the input name of layer <paramref name="layer"/>'s past values.</summary>
-    /// <param name="layer">The layer index.</param>
-    /// <returns>The input name.</returns>
-    public string PastValueName(int layer) => LayerName(PastValueNames, layer);
-
-    /// <summary>Gets the output name of layer <paramref name="layer"/>'s present keys.</summary>
-    /// <param name="layer">The layer index.</param>
-    /// <returns>The output name.</returns>
-    public string PresentKeyName(int layer) => LayerName(PresentKeyNames, layer);
-
-    /// <summary>Gets the output name of layer <paramref name="layer"/>'s present values.</summary>
-    /// <param name="layer">The layer index.</param>
-    /// <returns>The output name.</returns>
-    public string PresentValueName(int layer) => LayerName(PresentValueNames, layer);
+    public string PastKeyName(int layer) =>
+        PastKeyNames.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     internal static DecoderConfig Read(JsonFields decoder)
     {
-        JsonFields inputs = decoder.Object("inputs");
-        JsonFields outputs = decoder.Object("outputs");
+        JsonFields? inputs = decoder.OptionalObject("inputs");
+        string pastKeys = "past_key_values.%d.key";
+        if (inputs is { } named)
+        {
+            pastKeys = named.OptionalString("past_key_names") ?? pastKeys;
+            if (!pastKeys.Contains("%d", StringComparison.Ordinal))
+            {
+                throw named.Wrong("past_key_names", $"('{pastKeys}') must contain %d for the layer index");
+            }
+        }
+
         var config = new DecoderConfig(
             decoder.String("filename"),
             decoder.PositiveInt("hidden_size"),
@@ -156,14 +152,9 @@ public sealed record DecoderConfig(
             decoder.PositiveInt("num_attention_heads"),
             decoder.PositiveInt("num_key_value_heads"),
             decoder.PositiveInt("num_hidden_layers"),
-            inputs.OptionalString("inputs_embeds") ?? "inputs_embeds",
-            inputs.OptionalString("attention_mask") ?? "attention_mask",
-            LayerPattern(inputs, "past_key_names", "past_key_values.%d.key"),
-            LayerPattern(inputs, "past_value_names", "past_key_values.%d.value"),
-            outputs.OptionalString("logits") ?? "logits",
-            LayerPattern(outputs, "present_key_names", "present.%d.key"),
-            LayerPattern(outputs, "present_value_names", "present.%d.value"),
-            ReadProviders(decoder.OptionalObject("session_options")));
+            inputs?.OptionalString("inputs_embeds") ?? "inputs_embeds",
+            pastKeys,
+            decoder.OptionalObject("outputs")?.OptionalString("logits") ?? "logits");
 
         if (config.NumAttentionHeads % config.NumKeyValueHeads != 0)
         {
@@ -177,49 +168,6 @@ public sealed record DecoderConfig(
         }
 
         return config;
-    }
-
-    private static string LayerName(string pattern, int layer) =>
-        pattern.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-
-    private static string LayerPattern(JsonFields section, string name, string fallback)
-    {
-        string pattern = section.OptionalString(name) ?? fallback;
-        return pattern.Contains("%d", StringComparison.Ordinal) ? pattern : throw section.Wrong(name, $"('{pattern}') must contain %d for the layer index");
-    }
-
-    private static IReadOnlyList<string> ReadProviders(JsonFields? sessionOptions)
-    {
-        if (sessionOptions is not { } options
-            || !options.Element.TryGetProperty("provider_options", out JsonElement list)
-            || list.ValueKind != JsonValueKind.Array)
-        {
-            return [];
-        }
-
-        // Each entry is an object with one property named after the provider, e.g. { "cuda": { ... } }.
-        return [.. list.EnumerateArray()
-            .Where(e => e.ValueKind == JsonValueKind.Object)
-            .SelectMany(e => e.EnumerateObject().Select(p => p.Name))];
-    }
-}
-
-/// <summary>The <c>model.embedding</c> section: token ids plus image features in, input embeddings out.</summary>
-/// <param name="FileName">The ONNX file, relative to the folder.</param>
-/// <param name="InputIdsName">Input: token ids [batch, seq] int64 (image placeholders negative).</param>
-/// <param name="ImageFeaturesName">Input: image features [rows, hidden].</param>
-/// <param name="InputsEmbedsName">Output: embeddings [batch, seq, hidden].</param>
-public sealed record EmbeddingConfig(string FileName, string InputIdsName, string ImageFeaturesName, string InputsEmbedsName)
-{
-    internal static EmbeddingConfig Read(JsonFields embedding)
-    {
-        JsonFields? inputs = embedding.OptionalObject("inputs");
-        JsonFields? outputs = embedding.OptionalObject("outputs");
-        return new EmbeddingConfig(
-            embedding.String("filename"),
-            inputs?.OptionalString("input_ids") ?? "input_ids",
-            inputs?.OptionalString("image_features") ?? "image_features",
-            outputs?.OptionalString("inputs_embeds") ?? "inputs_embeds");
     }
 }
 

@@ -4,7 +4,8 @@ using VisPruner.Engine.Caching;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Imaging;
 using VisPruner.Imaging.Phi3Vision;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using VisPruner.Engine.Runtime;
 
 namespace VisPruner.Engine.Phi3Vision;
 
@@ -82,20 +83,21 @@ internal sealed class Phi3VisionEncoder : IDisposable
 
         float[] features;
         float[]? cropImportance = null;
-        using (OrtValue pixels = OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape]))
-        using (OrtValue sizes = OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2]))
-        using (SessionOutputs outputs = _session.Run(
-            [new(_config.PixelValuesName, pixels), new(_config.ImageSizesName, sizes)], _outputNames, cancellationToken))
+        using (OrtValue pixels = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.PixelValues, [.. inputs.PixelValuesShape]))
+        using (OrtValue sizes = OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2]))
+        using (IDisposableReadOnlyCollection<OrtValue> outputs = OrtRuns.Run(
+            _session, [_config.PixelValuesName, _config.ImageSizesName], [pixels, sizes], _outputNames, cancellationToken))
         {
             OrtValue value = outputs[0];
-            if (value.Shape.Count != 2 || value.Shape[0] != layout.NumImageTokens || value.Shape[1] != _hidden)
+            long[] shape = value.GetTensorTypeAndShape().Shape;
+            if (shape.Length != 2 || shape[0] != layout.NumImageTokens || shape[1] != _hidden)
             {
                 throw new ModelFolderException(_config.FileName, null,
-                    $"returned image_features [{string.Join(", ", value.Shape)}] for a {layout.CropRows}x{layout.CropColumns}-crop image; " +
+                    $"returned image_features [{string.Join(", ", shape)}] for a {layout.CropRows}x{layout.CropColumns}-crop image; " +
                     $"expected [{layout.NumImageTokens}, {_hidden}].");
             }
 
-            features = value.ToArray<float>();
+            features = value.GetTensorDataAsSpan<float>().ToArray();
             if (_tap.Kind != Phi3VisionTap.TapKind.None)
             {
                 cropImportance = MergedClsAttention([.. outputs.Skip(1)], layout.CropCount + 1);

@@ -1,62 +1,44 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Generation;
-using VisPruner.Engine.Pruning;
 using VisPruner.Engine.ModelFolders;
+using VisPruner.Engine.Pruning;
 using VisPruner.Engine.Runtime;
 using VisPruner.Imaging.Phi3Vision;
-using VisPruner.OnnxRuntime;
-using VisPruner.Tokenizers;
-using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Engine.Phi3Vision;
 
 /// <summary>
-/// Phi-3 / Phi-3.5-vision (<c>model.type</c> <c>phi3v</c>): the chat is rendered with <c>&lt;|image_N|&gt;</c> markers,
-/// the text between markers is tokenized, and each marker becomes a run of placeholder ids <c>-N</c>, one per
-/// feature row of image N, which the embedding model replaces by those rows.
+/// Phi-3 / Phi-3.5-vision (<c>model.type</c> <c>phi3v</c>): the chat is rendered into template markup, message text and
+/// image slots; markup is tokenized with special tokens, text literally, and each image slot becomes a run of
+/// placeholder ids <c>-N</c>, one per kept feature row of image N, which GenAI's embedding model replaces by those rows.
 /// </summary>
 internal sealed class Phi3VisionPipeline : IMultimodalPipeline
 {
+    private readonly GenAiModel _model;
     private readonly IChatTemplate _template;
     private readonly Phi3VisionEncoder _encoder;
-
     private readonly VisualTokenPruningOptions _defaultPruning;
     private readonly int _hidden;
 
-    private Phi3VisionPipeline(
-        Tokenizer tokenizer, IChatTemplate template, Phi3VisionEncoder encoder, LanguageModel languageModel, VisualTokenPruningOptions defaultPruning, int hidden)
+    private Phi3VisionPipeline(GenAiModel model, IChatTemplate template, Phi3VisionEncoder encoder, VisualTokenPruningOptions defaultPruning, int hidden)
     {
-        Tokenizer = tokenizer;
+        _model = model;
         _template = template;
         _encoder = encoder;
-        LanguageModel = languageModel;
         _defaultPruning = defaultPruning;
         _hidden = hidden;
     }
 
-    public Tokenizer Tokenizer { get; }
-
-    public LanguageModel LanguageModel { get; }
-
     public static async Task<IMultimodalPipeline> LoadAsync(
-        string folder, GenAiConfig config, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
+        string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         VisionConfig vision = config.Model.Vision
             ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", "is missing; phi3v folders have a vision model.");
-        Tokenizer tokenizer = await Tokenizer.FromDirectoryAsync(folder, cancellationToken).ConfigureAwait(false);
-        if (tokenizer.VocabularySize > config.Model.VocabSize)
-        {
-            throw new ModelFolderException(GenAiConfig.FileName, "model.vocab_size",
-                $"({config.Model.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabularySize}).");
-        }
-
         string processorPath = ConfiguredFile.Require(Path.Combine(folder, vision.ConfigFileName), "image processor configuration");
         Phi3VisionProcessorOptions processorOptions = await ProcessorConfig.LoadPhi3VisionAsync(processorPath, cancellationToken).ConfigureAwait(false);
-        InferenceSessionOptions sessionOptions = SessionFactory.CreateOptions(options);
-        bool shareBuffer = options.PastPresentShareBuffer ?? config.Search.PastPresentShareBuffer;
-
-        options.Pruning.Validate();
         (InferenceSession visionSession, Phi3VisionTap tap) = Phi3VisionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
         {
@@ -66,11 +48,10 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
                     "has no Softmax or MultiHeadAttention node to read [CLS] attention from, and Pruning.Importance is ClsAttention; choose Auto or FeatureNorm.");
             }
 
-            SessionFactory.RequireTensors(visionSession, vision.FileName, [vision.PixelValuesName, vision.ImageSizesName], [vision.ImageFeaturesName]);
-            LanguageModel languageModel = LanguageModel.Load(folder, config, sessionOptions, shareBuffer);
+            RequireTensors(visionSession, vision);
             var encoder = new Phi3VisionEncoder(
                 visionSession, tap, vision, new Phi3VisionImageProcessor(processorOptions), config.Model.Decoder.HiddenSize, options);
-            return new Phi3VisionPipeline(tokenizer, ChatTemplateCatalog.ForModelType(config.Model.Type), encoder, languageModel, options.Pruning, config.Model.Decoder.HiddenSize);
+            return new Phi3VisionPipeline(model, ChatTemplateCatalog.ForModelType(config.Model.Type), encoder, options.Pruning, config.Model.Decoder.HiddenSize);
         }
         catch
         {
@@ -81,14 +62,12 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
 
     public async Task<PreparedPrompt> PrepareAsync(GenerationRequest request, int contextLength, CancellationToken cancellationToken)
     {
-        int markers = request.Messages.Sum(turn => turn.Parts.Count(c => c is ImagePart));
-        if (markers != request.Images.Count)
+        RenderedPrompt rendered = _template.Render(request.Messages, new ChatTemplateOptions { Tools = request.Tools });
+        if (rendered.ImageCount != request.Images.Count)
         {
             throw new ArgumentException(
-                $"The messages hold {markers} image(s) but the request carries {request.Images.Count}.", nameof(request));
+                $"The messages hold {rendered.ImageCount} image(s) but the request carries {request.Images.Count}.", nameof(request));
         }
-
-        string prompt = _template.Render(request.Messages, new ChatTemplateOptions { Tools = request.Tools });
 
         var timing = new EncodeTiming();
         var jobs = new ImageJob[request.Images.Count];
@@ -105,32 +84,33 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         int fewestVisual = jobs.Sum(j => pruning.Selector == VisualTokenSelectorKind.None
             ? j.Layout.NumImageTokens
             : Math.Min(j.Layout.NumImageTokens, pruning.BudgetFor((j.Layout.CropCount + 1) * Phi3VisionTokenPruner.TokensPerCrop) + 1));
-        int[][] textChunks = TokenizeAroundMarkers(prompt, jobs.Length);
+        int[][] textChunks = TokenizeAroundImages(rendered);
         int textTokens = textChunks.Sum(c => c.Length);
         if (textTokens + fewestVisual >= contextLength)
         {
             throw new PromptTooLongException(textTokens + fewestVisual, fewestVisual, contextLength);
         }
 
-        (float[] keptFeatures, int[] keptCounts, ImageTokenStatistics[] images, TimeSpan pruningTime) =
+        (float[] keptFeatures, long[] keptCounts, string identity, ImageTokenStatistics[] images, TimeSpan pruningTime) =
             await DedicatedThread.Run(() => EncodeAndPrune(jobs, timing, pruning, cancellationToken), cancellationToken).ConfigureAwait(false);
 
-        long[] inputIds = AssembleInputIds(textChunks, keptCounts);
-        int visualTokens = keptCounts.Sum();
+        int[] inputIds = AssembleInputIds(textChunks, keptCounts);
+        int visualTokens = (int)keptCounts.Sum();
         if (inputIds.Length >= contextLength)
         {
             throw new PromptTooLongException(inputIds.Length, visualTokens, contextLength);
         }
 
-        return new PreparedPrompt(inputIds, keptFeatures, images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
+        return new PreparedPrompt(inputIds, keptFeatures, keptCounts, identity, images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
     }
 
     /// <summary>Runs the vision encoder on every image not cached and keeps each image's selected feature rows.</summary>
-    private (float[] Features, int[] Counts, ImageTokenStatistics[] Images, TimeSpan PruningTime) EncodeAndPrune(
+    private (float[] Features, long[] Counts, string Identity, ImageTokenStatistics[] Images, TimeSpan PruningTime) EncodeAndPrune(
         ImageJob[] jobs, EncodeTiming timing, VisualTokenPruningOptions pruning, CancellationToken cancellationToken)
     {
         var keptFeatures = new List<float>();
-        var keptCounts = new int[jobs.Length];
+        var keptCounts = new long[jobs.Length];
+        var identity = new System.Text.StringBuilder();
         var images = new ImageTokenStatistics[jobs.Length];
         TimeSpan pruningTime = TimeSpan.Zero;
         for (int i = 0; i < jobs.Length; i++)
@@ -140,16 +120,19 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             long start = Stopwatch.GetTimestamp();
             int[] rows = Phi3VisionTokenPruner.SelectRows(encoded, _hidden, pruning);
             pruningTime += Stopwatch.GetElapsedTime(start);
+            var rowsHash = new HashCode();
             foreach (int row in rows)
             {
                 keptFeatures.AddRange(encoded.Features.AsSpan(row * _hidden, _hidden));
+                rowsHash.Add(row);
             }
 
             keptCounts[i] = rows.Length;
+            identity.Append(jobs[i].Key).Append(':').Append(rows.Length).Append(':').Append(rowsHash.ToHashCode()).Append('|');
             images[i] = new ImageTokenStatistics(encoded.Layout.NumImageTokens, rows.Length, jobs[i].Cached is not null);
         }
 
-        return ([.. keptFeatures], keptCounts, images, pruningTime);
+        return ([.. keptFeatures], keptCounts, identity.ToString(), images, pruningTime);
     }
 
     public async Task<VisualTokenSelection> SelectAsync(ImageInput image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken)
@@ -167,56 +150,69 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        _encoder.Dispose();
-        LanguageModel.Dispose();
-    }
+    public void Dispose() => _encoder.Dispose();
 
-    /// <summary>Tokenizes the text before, between and after the markers of <paramref name="images"/> images (BOS on the first chunk).</summary>
-    private int[][] TokenizeAroundMarkers(string prompt, int images)
+    /// <summary>
+    /// Tokenizes the prompt into the token runs before, between and after its images: markup with special tokens, message
+    /// text literally, the tokenizer's prefix (BOS) first.
+    /// </summary>
+    private int[][] TokenizeAroundImages(RenderedPrompt rendered)
     {
-        var chunks = new int[images + 1][];
-        int position = 0;
-        for (int image = 1; image <= images + 1; image++)
+        var chunks = new List<int[]>();
+        var chunk = new List<int>(_model.Prefix);
+        foreach (PromptSegment segment in rendered.Segments)
         {
-            int end = prompt.Length;
-            string? marker = image <= images ? _template.ImageMarker(image) : null;
-            if (marker is not null)
+            switch (segment)
             {
-                end = prompt.IndexOf(marker, position, StringComparison.Ordinal);
-                if (end < 0)
-                {
-                    throw new InvalidOperationException($"The rendered prompt lacks the marker {marker} of image {image}.");
-                }
+                case ImageSegment:
+                    chunks.Add([.. chunk]);
+                    chunk.Clear();
+                    break;
+                case MarkupSegment markup:
+                    chunk.AddRange(_model.EncodeMarkup(markup.Text));
+                    break;
+                case ContentSegment content:
+                    chunk.AddRange(_model.EncodeContent(content.Text));
+                    break;
             }
-
-            chunks[image - 1] = Tokenizer.Encode(prompt.AsSpan(position, end - position), addSpecialTokens: image == 1);
-            position = end + (marker?.Length ?? 0);
         }
 
-        return chunks;
+        chunks.Add([.. chunk]);
+        return [.. chunks];
     }
 
-    /// <summary>Joins the text chunks with <paramref name="imageTokens"/>[N-1] placeholders -N in place of image N's marker.</summary>
-    private static long[] AssembleInputIds(int[][] textChunks, int[] imageTokens)
+    /// <summary>Joins the text chunks with <paramref name="imageTokens"/>[N-1] placeholders -N in place of image N.</summary>
+    private static int[] AssembleInputIds(int[][] textChunks, long[] imageTokens)
     {
-        var ids = new long[textChunks.Sum(c => c.Length) + imageTokens.Sum()];
+        var ids = new int[textChunks.Sum(c => c.Length) + imageTokens.Sum()];
         int written = 0;
         for (int chunk = 0; chunk < textChunks.Length; chunk++)
         {
-            foreach (int id in textChunks[chunk])
-            {
-                ids[written++] = id;
-            }
-
+            textChunks[chunk].CopyTo(ids, written);
+            written += textChunks[chunk].Length;
             if (chunk < imageTokens.Length)
             {
-                ids.AsSpan(written, imageTokens[chunk]).Fill(-(chunk + 1));
-                written += imageTokens[chunk];
+                ids.AsSpan(written, (int)imageTokens[chunk]).Fill(-(chunk + 1));
+                written += (int)imageTokens[chunk];
             }
         }
 
         return ids;
+    }
+
+    /// <summary>Checks that the vision model has the tensors the configuration names, so a mismatch fails at load.</summary>
+    private static void RequireTensors(InferenceSession session, VisionConfig vision)
+    {
+        foreach (string name in new[] { vision.PixelValuesName, vision.ImageSizesName }.Where(n => !session.InputMetadata.ContainsKey(n)))
+        {
+            throw new ModelFolderException(vision.FileName, null,
+                $"has no input '{name}' (genai_config.json names it); its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+        }
+
+        if (!session.OutputMetadata.ContainsKey(vision.ImageFeaturesName))
+        {
+            throw new ModelFolderException(vision.FileName, null,
+                $"has no output '{vision.ImageFeaturesName}' (genai_config.json names it); its outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
+        }
     }
 }

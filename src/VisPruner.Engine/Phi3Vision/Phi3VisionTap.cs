@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using VisPruner.Engine.Runtime;
 
 namespace VisPruner.Engine.Phi3Vision;
 
@@ -44,9 +45,11 @@ internal sealed partial class Phi3VisionTap
     public IReadOnlyList<string> OutputNames { get; }
 
     /// <summary>Loads the vision model, rewritten to expose the tap when an attention pattern is found.</summary>
+    /// <exception cref="ModelFolderException">The file is not a valid ONNX model, or ONNX Runtime rejects it (the file is named).</exception>
     public static (InferenceSession Session, Phi3VisionTap Tap) Load(string path, MultimodalEngineOptions engineOptions, ILogger logger)
     {
-        ModelProto model = OnnxModelFile.Load(ConfiguredFile.Require(path));
+        ModelProto model = OnnxFiles.LoadDeclarations(ConfiguredFile.Require(path));
+        string fileName = Path.GetFileName(path);
         GraphProto graph = model.Graph;
         IReadOnlyList<NodeProto> order = graph.TopologicalOrder();
         NodeProto? attention = order.LastOrDefault(n =>
@@ -55,8 +58,8 @@ internal sealed partial class Phi3VisionTap
         Phi3VisionTap tap;
         if (attention is null)
         {
-            LogNoTap(logger, Path.GetFileName(path));
-            return (InferenceSession.Load(path, Runtime.SessionFactory.CreateOptions(engineOptions)), new Phi3VisionTap(TapKind.None, [], 0, 0));
+            LogNoTap(logger, fileName);
+            return (CreateSession(path, model, engineOptions), new Phi3VisionTap(TapKind.None, [], 0, 0));
         }
 
         if (attention.OpType == "Softmax")
@@ -78,16 +81,29 @@ internal sealed partial class Phi3VisionTap
         else
         {
             int heads = (int)(attention.Attribute.FirstOrDefault(a => a.Name == "num_heads")?.I
-                ?? throw new ModelFolderException(Path.GetFileName(path), null, $"MultiHeadAttention node '{attention.Name}' has no num_heads attribute."));
+                ?? throw new ModelFolderException(fileName, null, $"MultiHeadAttention node '{attention.Name}' has no num_heads attribute."));
             float scale = attention.Attribute.FirstOrDefault(a => a.Name == "scale")?.F ?? 0f;
             graph.ExposeAsOutput(attention.Input[0], OnnxDataType.Float);
             graph.ExposeAsOutput(attention.Input[1], OnnxDataType.Float);
             tap = new Phi3VisionTap(TapKind.MultiHeadAttention, [attention.Input[0], attention.Input[1]], heads, scale);
         }
 
-        InferenceSessionOptions tapOptions = Runtime.SessionFactory.CreateOptions(engineOptions);
-        tapOptions.ExternalDataFolder = Path.GetDirectoryName(Path.GetFullPath(path));
-        return (InferenceSession.Load(OnnxModelFile.ToBytes(model), tapOptions), tap);
+        return (CreateSession(path, model, engineOptions), tap);
+    }
+
+    // The rewritten graph is loaded from memory; its external weights (.onnx.data) stay next to the original file.
+    private static InferenceSession CreateSession(string path, ModelProto model, MultimodalEngineOptions engineOptions)
+    {
+        using SessionOptions options = ExecutionProviderSetup.CreateSessionOptions(engineOptions);
+        options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
+        {
+            return new InferenceSession(OnnxModelFile.ToBytes(model), options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelFolderException(Path.GetFileName(path), null, $"ONNX Runtime cannot load the vision model (or its external data): {ex.Message}", ex);
+        }
     }
 
     /// <summary>
@@ -98,13 +114,13 @@ internal sealed partial class Phi3VisionTap
     public void ReadClsAttention(IReadOnlyList<OrtValue> outputs, int crops, int patches, Span<float> importance)
     {
         int keys = patches + 1;
-        IReadOnlyList<long> shape = outputs[0].Shape;
+        long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
         if (Kind == TapKind.SoftmaxProbabilities)
         {
             // [crops, heads, 1, keys]
-            RequireShape(shape.Count == 4 && shape[0] >= crops && shape[2] == 1 && shape[3] == keys, shape, $"[>= {crops}, heads, 1, {keys}]");
+            RequireShape(shape.Length == 4 && shape[0] >= crops && shape[2] == 1 && shape[3] == keys, shape, $"[>= {crops}, heads, 1, {keys}]");
             int heads = (int)shape[1];
-            ReadOnlySpan<float> rows = outputs[0].GetTensorSpan<float>();
+            ReadOnlySpan<float> rows = outputs[0].GetTensorDataAsSpan<float>();
             for (int crop = 0; crop < crops; crop++)
             {
                 Importance.ClsAttention.FromClsRows(rows.Slice(crop * heads * keys, heads * keys), heads, importance.Slice(crop * patches, patches));
@@ -114,9 +130,9 @@ internal sealed partial class Phi3VisionTap
         }
 
         // Q and K: [crops, keys, width]
-        RequireShape(shape.Count == 3 && shape[0] >= crops && shape[1] == keys && shape[2] % _heads == 0, shape, $"[>= {crops}, {keys}, heads x head_size]");
-        ReadOnlySpan<float> q = outputs[0].GetTensorSpan<float>();
-        ReadOnlySpan<float> k = outputs[1].GetTensorSpan<float>();
+        RequireShape(shape.Length == 3 && shape[0] >= crops && shape[1] == keys && shape[2] % _heads == 0, shape, $"[>= {crops}, {keys}, heads x head_size]");
+        ReadOnlySpan<float> q = outputs[0].GetTensorDataAsSpan<float>();
+        ReadOnlySpan<float> k = outputs[1].GetTensorDataAsSpan<float>();
         int width = (int)shape[2];
         int headSize = width / _heads;
         float scale = _scale != 0 ? _scale : 1f / MathF.Sqrt(headSize);
@@ -140,7 +156,7 @@ internal sealed partial class Phi3VisionTap
         }
     }
 
-    private static void RequireShape(bool ok, IReadOnlyList<long> shape, string expected)
+    private static void RequireShape(bool ok, long[] shape, string expected)
     {
         if (!ok)
         {

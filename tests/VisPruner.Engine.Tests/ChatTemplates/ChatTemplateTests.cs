@@ -17,7 +17,7 @@ public class ChatTemplateTests
         [
             new ChatTurn(TurnRole.System, "You are helpful."),
             new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is this?")]),
-        ]);
+        ]).Text;
 
         Assert.Equal("<|system|>\nYou are helpful.<|end|>\n<|user|>\n<|image_1|>\nWhat is this?<|end|>\n<|assistant|>\n", prompt);
     }
@@ -30,7 +30,7 @@ public class ChatTemplateTests
             new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Describe it.")]),
             new ChatTurn(TurnRole.Assistant, "A cat."),
             new ChatTurn(TurnRole.User, [new ImagePart(), new ImagePart(), new TextPart("And these?")]),
-        ], new ChatTemplateOptions { AddGenerationPrompt = false });
+        ], new ChatTemplateOptions { AddGenerationPrompt = false }).Text;
 
         Assert.Equal(
             "<|user|>\n<|image_1|>\nDescribe it.<|end|>\n<|assistant|>\nA cat.<|end|>\n<|user|>\n<|image_2|>\n<|image_3|>\nAnd these?<|end|>\n<|endoftext|>",
@@ -47,7 +47,7 @@ public class ChatTemplateTests
             new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "get_weather", """{"city":"Paris"}"""), new ToolCallPart("2", "get_weather", """{"city":"Rome"}""")]),
             new ChatTurn(TurnRole.Tool, [new ToolResultPart("1", "18C")]),
             new ChatTurn(TurnRole.Tool, [new ToolResultPart("2", "24C")]),
-        ], new ChatTemplateOptions { Tools = [Weather] });
+        ], new ChatTemplateOptions { Tools = [Weather] }).Text;
 
         Assert.StartsWith("<|system|>\nBe brief.\n\n# Tools\n", prompt, StringComparison.Ordinal);
         Assert.Contains(
@@ -70,7 +70,7 @@ public class ChatTemplateTests
             new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Weather where this photo was taken?")]),
             new ChatTurn(TurnRole.Assistant, [new TextPart("Checking."), new ToolCallPart("1", "get_weather", """{"city": "Paris"}""")]),
             new ChatTurn(TurnRole.Tool, [new ToolResultPart("1", """{"temp": 18}""")]),
-        ], new ChatTemplateOptions { Tools = [Weather] });
+        ], new ChatTemplateOptions { Tools = [Weather] }).Text;
 
         Assert.Equal(
             "<|im_start|>system\nYou are a helpful assistant.\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\n"
@@ -93,7 +93,7 @@ public class ChatTemplateTests
             new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("Weather there?")]),
             new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "get_weather", """{"city":"Oslo"}""")]),
             new ChatTurn(TurnRole.Tool, [new ToolResultPart("1", "-3C")]),
-        ], new ChatTemplateOptions { Tools = [Weather] });
+        ], new ChatTemplateOptions { Tools = [Weather] }).Text;
 
         Assert.Equal(
             "<|system|>You are helpful.<|tool|>[{\"name\": \"get_weather\", \"description\": \"Current weather for a city.\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}, \"required\": [\"city\"]}}]<|/tool|><|end|>"
@@ -106,8 +106,8 @@ public class ChatTemplateTests
     [Fact]
     public void Tools_without_a_system_turn_get_one()
     {
-        var phi3 = new Phi3VisionChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] });
-        var phi4 = new Phi4MultimodalChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] });
+        var phi3 = new Phi3VisionChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] }).Text;
+        var phi4 = new Phi4MultimodalChatTemplate().Render([new ChatTurn(TurnRole.User, "Hi")], new ChatTemplateOptions { Tools = [Weather] }).Text;
 
         Assert.StartsWith("<|system|>\n# Tools\n", phi3, StringComparison.Ordinal);
         Assert.StartsWith("<|system|><|tool|>[{\"name\": \"get_weather\"", phi4, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public class ChatTemplateTests
     {
         var prompt = new Qwen25VisionChatTemplate().Render(
             [new ChatTurn(TurnRole.Assistant, [new ToolCallPart("1", "say", """{"text":"héllo \"日本\"\n\u0001","n":[1,2.5,true,null]}""")])],
-            new ChatTemplateOptions { AddGenerationPrompt = false });
+            new ChatTemplateOptions { AddGenerationPrompt = false }).Text;
 
         Assert.Contains("{\"name\": \"say\", \"arguments\": {\"text\": \"héllo \\\"日本\\\"\\n\\u0001\", \"n\": [1, 2.5, true, null]}}", prompt, StringComparison.Ordinal);
     }

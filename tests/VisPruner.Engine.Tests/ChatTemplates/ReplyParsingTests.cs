@@ -38,7 +38,7 @@ public class ReplyParsingTests
     {
         var template = ChatTemplateCatalog.ForModelType(modelType);
         var calls = new[] { new ToolCallPart("call_1", "search", """{"query":"cats","limit":3}"""), new ToolCallPart("call_2", "open", """{"url":"https://example.com"}""") };
-        var prompt = template.Render([new ChatTurn(TurnRole.Assistant, [new TextPart("Sure."), .. calls])], new ChatTemplateOptions { AddGenerationPrompt = false });
+        var prompt = template.Render([new ChatTurn(TurnRole.Assistant, [new TextPart("Sure."), .. calls])], new ChatTemplateOptions { AddGenerationPrompt = false }).Text;
 
         var reply = template.ParseReply(prompt);
 

@@ -1,6 +1,6 @@
 using VisPruner.Engine.DemoModels;
 using VisPruner.Imaging;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace VisPruner.Engine.Tests.DemoModels;
 
@@ -19,7 +19,7 @@ internal sealed class DemoModelFolder : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public InferenceSession Load(string fileName) => InferenceSession.Load(File(fileName));
+    public InferenceSession Load(string fileName) => new InferenceSession(File(fileName));
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
@@ -34,8 +34,9 @@ internal static class DemoModelRunner
     {
         try
         {
-            using SessionOutputs results = session.Run(inputs.Select(i => KeyValuePair.Create(i.Name, i.Value)), outputs);
-            return [.. results.Select(r => r.ToArray<float>())];
+            using var options = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> results = session.Run(options, [.. inputs.Select(i => i.Name)], [.. inputs.Select(i => i.Value)], [.. outputs]);
+            return [.. results.Select(r => r.GetTensorDataAsSpan<float>().ToArray())];
         }
         finally
         {

@@ -1,5 +1,5 @@
 using VisPruner.Engine.DemoModels;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace VisPruner.Engine.Tests.DemoModels;
 
@@ -59,6 +59,6 @@ public sealed class EmbeddingModelTests : IDisposable
 
     private float[] Embed(long[] ids, float[] imageFeatures, int rows) =>
         DemoModelRunner.Run(_session, "inputs_embeds",
-            ("input_ids", OrtValue.CreateTensor(ids, [1, ids.Length])),
-            ("image_features", OrtValue.CreateTensor(imageFeatures, [rows, Hidden])));
+            ("input_ids", OrtValue.CreateTensorValueFromMemory(ids, [1, ids.Length])),
+            ("image_features", OrtValue.CreateTensorValueFromMemory(imageFeatures, [rows, Hidden])));
 }

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Imaging.Phi3Vision;
-using VisPruner.OnnxRuntime;
-using VisPruner.Tokenizers;
+using Microsoft.ML.OnnxRuntime;
+using VisPruner.Engine.ChatTemplates;
+using GenAi = Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace VisPruner.Engine.Tests.DemoModels;
 
@@ -29,28 +30,26 @@ public class ModelFolderTests
         Assert.Equal(options.KeyValueHeads, config.Model.Decoder.NumKeyValueHeads);
         Assert.Equal(options.MaxLength, config.Search.MaxLength);
         Assert.False(config.Search.PastPresentShareBuffer);
-        Assert.Equal(TinyPhi3VisionModel.EmbeddingFileName, config.Model.Embedding!.FileName);
         Assert.Equal(TinyPhi3VisionModel.VisionFileName, config.Model.Vision!.FileName);
 
-        // The names the config promises are the graphs' real input and output names.
+        // The graphs have the published input and output names.
         using (InferenceSession decoder = folder.Load(config.Model.Decoder.FileName))
         {
-            DecoderConfig d = config.Model.Decoder;
             Assert.Equal(
-                [d.InputsEmbedsName, d.AttentionMaskName, d.PastKeyName(0), d.PastValueName(0), d.PastKeyName(1), d.PastValueName(1)],
-                decoder.InputNames);
-            Assert.Equal([d.PresentKeyName(0), d.PresentValueName(0), d.PresentKeyName(1), d.PresentValueName(1), d.LogitsName], decoder.OutputNames);
+                ["inputs_embeds", "attention_mask", "past_key_values.0.key", "past_key_values.0.value", "past_key_values.1.key", "past_key_values.1.value"],
+                decoder.InputMetadata.Keys);
+            Assert.Equal(["present.0.key", "present.0.value", "present.1.key", "present.1.value", "logits"], decoder.OutputMetadata.Keys);
         }
 
         using (InferenceSession vision = folder.Load(config.Model.Vision.FileName))
         {
-            Assert.Equal(["pixel_values", "image_sizes"], vision.InputNames);
-            Assert.Equal(["image_features"], vision.OutputNames);
+            Assert.Equal(["pixel_values", "image_sizes"], vision.InputMetadata.Keys);
+            Assert.Equal(["image_features"], vision.OutputMetadata.Keys);
         }
 
-        using InferenceSession embedding = folder.Load(config.Model.Embedding.FileName);
-        Assert.Equal(["input_ids", "image_features"], embedding.InputNames);
-        Assert.Equal(["inputs_embeds"], embedding.OutputNames);
+        using InferenceSession embedding = folder.Load(TinyPhi3VisionModel.EmbeddingFileName);
+        Assert.Equal(["input_ids", "image_features"], embedding.InputMetadata.Keys);
+        Assert.Equal(["inputs_embeds"], embedding.OutputMetadata.Keys);
     }
 
     [Fact]
@@ -63,30 +62,47 @@ public class ModelFolderTests
     }
 
     [Fact]
-    public async Task The_tokenizer_loads_round_trips_English_and_matches_the_config_ids()
+    public void The_folder_loads_in_ONNX_Runtime_GenAI_as_is_and_its_tokenizer_round_trips_English_with_the_config_ids()
     {
         using var folder = new DemoModelFolder();
-        Tokenizer tokenizer = await Tokenizer.FromDirectoryAsync(folder.Path);
+        using var model = new GenAi.Model(folder.Path);
+        using var tokenizer = new GenAi.Tokenizer(model);
         GenAiConfig config = GenAiConfig.Load(folder.File(GenAiConfig.FileName));
 
         const string text = "The picture shows a quiet harbour at dawn: 3 boats, 12 gulls and a café (naïve art?)!";
-        int[] ids = tokenizer.Encode(text);
-        Assert.Equal(config.Model.BosTokenId, ids[0]);
-        Assert.Equal(text, tokenizer.Decode(ids, skipSpecialTokens: true));
+        int[] ids = Encode(tokenizer, text);
+        Assert.Equal(" " + text, tokenizer.Decode(ids)); // GenAI keeps the leading word marker that Hugging Face's Strip decoder drops
         const string familiar = "The image shows a person walking a dog in front of the small house.";
-        int familiarIds = tokenizer.Encode(familiar, addSpecialTokens: false).Length;
+        int familiarIds = Encode(tokenizer, familiar).Length;
         Assert.True(familiarIds <= familiar.Length / 3, $"learned merges should compress English; got {familiarIds} ids for {familiar.Length} characters");
-        Assert.Contains(ids, id => tokenizer.IdToToken(id)!.StartsWith("<0x", StringComparison.Ordinal)); // é falls back to bytes
 
-        Assert.Equal(config.Model.VocabSize, tokenizer.VocabularySize);
-        Assert.Equal(tokenizer.TokenToId("<|end|>"), config.Model.EosTokenIds[0]);
-        Assert.Contains(tokenizer.TokenToId("<|endoftext|>")!.Value, config.Model.EosTokenIds);
-        Assert.Equal(tokenizer.TokenToId("<|endoftext|>"), config.Model.PadTokenId);
+        Assert.Equal(config.Model.EosTokenIds, tokenizer.GetEosTokenIds().ToArray());
+        Assert.Equal(config.Model.PadTokenId, tokenizer.GetPadTokenId());
+        Assert.Equal(config.Model.BosTokenId, tokenizer.GetBosTokenId());
 
-        int[] chat = tokenizer.Encode("<|user|>\nHello<|end|>\n<|assistant|>\n", addSpecialTokens: false);
-        Assert.Equal(tokenizer.TokenToId("<|user|>"), chat[0]);
-        Assert.Contains(tokenizer.TokenToId("<|end|>")!.Value, chat);
-        Assert.Equal(tokenizer.TokenToId("<|assistant|>"), chat[^1]);
+        // Turn markers are single control tokens, and each swallows the newline after it, as published.
+        int[] chat = Encode(tokenizer, "<|user|>\nHello<|end|>\n<|assistant|>\n");
+        Assert.Equal([config.Model.EosTokenIds[0], folder.Info.EosTokenIds[1]], chat[^2..]);
+        Assert.Equal(Encode(tokenizer, "Hello"), chat[1..^2]);
+    }
+
+    [Fact]
+    public void The_tokenizer_config_chat_template_renders_what_the_engine_template_renders()
+    {
+        using var folder = new DemoModelFolder();
+        using var model = new GenAi.Model(folder.Path);
+        using var tokenizer = new GenAi.Tokenizer(model);
+        string template = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.File("tokenizer_config.json"))).RootElement.GetProperty("chat_template").GetString()!;
+        const string messages = """[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is this?"}, {"role": "assistant", "content": "A cat."}, {"role": "user", "content": "Sure?"}]""";
+
+        string rendered = tokenizer.ApplyChatTemplate(template, messages, null, true);
+
+        string ours = new Phi3VisionChatTemplate().Render(
+        [
+            new ChatTurn(TurnRole.System, "Be brief."), new ChatTurn(TurnRole.User, "What is this?"),
+            new ChatTurn(TurnRole.Assistant, "A cat."), new ChatTurn(TurnRole.User, "Sure?"),
+        ]).Text;
+        Assert.Equal(ours, rendered);
     }
 
     [Fact]
@@ -143,4 +159,10 @@ public class ModelFolderTests
     }
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static int[] Encode(GenAi.Tokenizer tokenizer, string text)
+    {
+        using GenAi.Sequences sequences = tokenizer.Encode(text);
+        return sequences[0].ToArray();
+    }
 }

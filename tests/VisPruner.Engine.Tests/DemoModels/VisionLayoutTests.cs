@@ -2,7 +2,7 @@ using VisPruner.Engine.DemoModels;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace VisPruner.Engine.Tests.DemoModels;
 
@@ -27,10 +27,10 @@ public class VisionLayoutTests
             .Process(DemoModelRunner.SyntheticImage(width, height));
         Phi3VisionImageLayout layout = inputs.Layouts[0];
 
-        using InferenceSession session = InferenceSession.Load(OnnxModelFile.ToBytes(model));
+        using InferenceSession session = new InferenceSession(OnnxModelFile.ToBytes(model));
         float[][] outputs = DemoModelRunner.RunAll(session, ["image_features", PatchFeatures],
-            ("pixel_values", OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape])),
-            ("image_sizes", OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2])));
+            ("pixel_values", OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.PixelValues, [.. inputs.PixelValuesShape])),
+            ("image_sizes", OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2])));
         float[] features = outputs[0], patches = outputs[1];
 
         int c = folder.Info.Options.VisionHiddenSize, merged = 4 * c;

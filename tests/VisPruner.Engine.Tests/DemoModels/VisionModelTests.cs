@@ -1,7 +1,7 @@
 using VisPruner.Engine.DemoModels;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.Onnx;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace VisPruner.Engine.Tests.DemoModels;
 
@@ -108,10 +108,10 @@ public sealed class VisionModelTests : IDisposable
         model.Graph.ExposeAsOutput(probabilities, OnnxDataType.Float);
         Phi3VisionInputs inputs = new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = 1 })
             .Process(DemoModelRunner.SyntheticImage(500, 300));
-        using InferenceSession session = InferenceSession.Load(OnnxModelFile.ToBytes(model));
+        using InferenceSession session = new InferenceSession(OnnxModelFile.ToBytes(model));
         float[] attention = DemoModelRunner.Run(session, probabilities,
-            ("pixel_values", OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape])),
-            ("image_sizes", OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2])));
+            ("pixel_values", OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.PixelValues, [.. inputs.PixelValuesShape])),
+            ("image_sizes", OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2])));
 
         int heads = _unfused.Info.Options.VisionHeads;
         Assert.Equal(2 * heads * 577 * 577, attention.Length); // global view + one sub-crop
@@ -144,8 +144,8 @@ public sealed class VisionModelTests : IDisposable
 
         using InferenceSession session = _unfused.Load(TinyPhi3VisionModel.VisionFileName);
         float[] actual = DemoModelRunner.Run(session, "image_features",
-            ("pixel_values", OrtValue.CreateTensor(padded, [1, used + 2, 3, 336, 336])),
-            ("image_sizes", OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2])));
+            ("pixel_values", OrtValue.CreateTensorValueFromMemory(padded, [1, used + 2, 3, 336, 336])),
+            ("image_sizes", OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2])));
         Assert.Equal(expected, actual);
     }
 
@@ -154,16 +154,16 @@ public sealed class VisionModelTests : IDisposable
     {
         using InferenceSession session = _unfused.Load(TinyPhi3VisionModel.VisionFileName);
         Assert.ThrowsAny<OnnxRuntimeException>(() => DemoModelRunner.Run(session, "image_features",
-            ("pixel_values", OrtValue.CreateTensor(new float[2 * 2 * 3 * 336 * 336], [2, 2, 3, 336, 336])),
-            ("image_sizes", OrtValue.CreateTensor(new long[] { 336, 336, 336, 336 }, [2, 2]))));
+            ("pixel_values", OrtValue.CreateTensorValueFromMemory(new float[2 * 2 * 3 * 336 * 336], [2, 2, 3, 336, 336])),
+            ("image_sizes", OrtValue.CreateTensorValueFromMemory(new long[] { 336, 336, 336, 336 }, [2, 2]))));
     }
 
     private static float[] RunVision(DemoModelFolder folder, Phi3VisionInputs inputs)
     {
         using InferenceSession session = folder.Load(TinyPhi3VisionModel.VisionFileName);
         return DemoModelRunner.Run(session, "image_features",
-            ("pixel_values", OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape])),
-            ("image_sizes", OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2])));
+            ("pixel_values", OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.PixelValues, [.. inputs.PixelValuesShape])),
+            ("image_sizes", OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2])));
     }
 
     private static float MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

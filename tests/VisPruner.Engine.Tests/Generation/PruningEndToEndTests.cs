@@ -3,10 +3,9 @@ using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Phi3Vision;
 using VisPruner.Engine.Pruning;
-using VisPruner.Engine.Runtime;
 using VisPruner.Imaging.Phi3Vision;
-using VisPruner.OnnxRuntime;
-using VisPruner.Tokenizers;
+using Microsoft.ML.OnnxRuntime;
+using VisPruner.Engine.Tests.DemoModels;
 using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Engine.Tests.Generation;
@@ -48,9 +47,9 @@ public sealed class PruningEndToEndTests(TinyModelFixture models) : IClassFixtur
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder);
         GenerationResult result = await engine.CompleteAsync(Ask(pruning));
 
-        // The same request assembled by hand: encode the image, keep the chosen rows, K placeholders, greedy decoding.
+        // The same request run without ONNX Runtime GenAI: encode the image, keep the chosen rows, scatter them into K
+        // placeholders with the folder's embedding graph, then a hand-written greedy loop over its decoder graph.
         GenAiConfig config = GenAiConfig.Load(Path.Combine(folder, GenAiConfig.FileName));
-        Tokenizer tokenizer = await Tokenizer.FromDirectoryAsync(folder);
         int hidden = config.Model.Decoder.HiddenSize;
         var engineOptions = new MultimodalEngineOptions();
         (InferenceSession session, Phi3VisionTap tap) = Phi3VisionTap.Load(Path.Combine(folder, config.Model.Vision!.FileName), engineOptions, NullLogger.Instance);
@@ -59,32 +58,44 @@ public sealed class PruningEndToEndTests(TinyModelFixture models) : IClassFixtur
         EncodedImage encoded = encoder.Encode(encoder.Load(Image, 1, timing), timing, CancellationToken.None);
         int[] rows = Phi3VisionTokenPruner.SelectRows(encoded, hidden, pruning);
 
-        string prompt = ChatTemplateCatalog.ForModelType("phi3v").Render([new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is shown?")])]);
-        int marker = prompt.IndexOf("<|image_1|>", StringComparison.Ordinal);
-        long[] ids = [.. tokenizer.Encode(prompt.AsSpan(0, marker)).Select(i => (long)i), .. Enumerable.Repeat(-1L, rows.Length),
-            .. tokenizer.Encode(prompt.AsSpan(marker + "<|image_1|>".Length), addSpecialTokens: false).Select(i => (long)i)];
+        RenderedPrompt prompt = ChatTemplateCatalog.ForModelType("phi3v").Render([new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is shown?")])]);
+        string text = prompt.Text;
+        int marker = text.IndexOf("<|image_1|>", StringComparison.Ordinal);
+        long[] ids = [.. TokensOf(engine, text[..marker], bos: true), .. Enumerable.Repeat(-1L, rows.Length), .. TokensOf(engine, text[(marker + "<|image_1|>".Length)..], bos: false)];
         float[] features = [.. rows.SelectMany(r => encoded.Features.AsSpan(r * hidden, hidden).ToArray())];
 
-        using LanguageModel model = LanguageModel.Load(folder, config, new InferenceSessionOptions(), shareBuffer: false);
-        using DecoderState state = model.CreateState(ids.Length + Tokens);
+        using var driver = new DecoderDriver(folder, models.GrowingKv.Options, models.GrowingKv.VocabularySize);
+        using DecoderDriver.CachedSession state = driver.Start(sharedBuffer: false);
+        float[] logits = state.Step(driver.Embed(ids, image: features), ids.Length)[^driver.Vocabulary..];
         var generated = new List<int>();
-        float[] logits = state.Prefill(ids, features, CancellationToken.None).ToArray();
         for (int step = 0; step < Tokens; step++)
         {
             foreach (int eos in config.Model.EosTokenIds)
             {
-                logits[eos] = float.NegativeInfinity;
+                logits[eos] = float.NegativeInfinity; // MinNewTokens = Tokens
             }
 
             generated.Add(Array.IndexOf(logits, logits.Max()));
             if (step < Tokens - 1)
             {
-                logits = state.Step(generated[^1], CancellationToken.None).ToArray();
+                logits = state.Step(driver.Embed([generated[^1]]), 1);
             }
         }
 
         Assert.Equal(rows.Length, result.Statistics.VisualTokens);
         Assert.Equal(ids.Length, result.Statistics.PromptTokens);
-        Assert.Equal(tokenizer.Decode([.. generated], skipSpecialTokens: true), result.Text);
+        using var genAiModel = new Microsoft.ML.OnnxRuntimeGenAI.Model(folder);
+        using var tokenizer = new Microsoft.ML.OnnxRuntimeGenAI.Tokenizer(genAiModel);
+        Assert.Equal(tokenizer.Decode([.. generated]), result.Text);
+    }
+
+    // The prompt text around the image, as the folder's tokenizer encodes it with special tokens (markup only here).
+    private static IEnumerable<long> TokensOf(MultimodalEngine engine, string text, bool bos)
+    {
+        _ = engine;
+        using var model = new Microsoft.ML.OnnxRuntimeGenAI.Model(engine.ModelFolder);
+        using var tokenizer = new Microsoft.ML.OnnxRuntimeGenAI.Tokenizer(model);
+        using Microsoft.ML.OnnxRuntimeGenAI.Sequences sequences = tokenizer.Encode(text);
+        return (bos ? [1L] : Array.Empty<long>()).Concat(sequences[0].ToArray().Select(i => (long)i));
     }
 }

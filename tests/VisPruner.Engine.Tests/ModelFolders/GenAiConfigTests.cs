@@ -40,9 +40,7 @@ public sealed class GenAiConfigTests
         Assert.Equal([2, 32000, 32001, 32007], config.Model.EosTokenIds);
         Assert.Equal(32064, config.Model.VocabSize);
         Assert.Equal(32, config.Model.Decoder.NumHiddenLayers);
-        Assert.Equal("past_key_values.7.value", config.Model.Decoder.PastValueName(7));
-        Assert.Equal("present.31.key", config.Model.Decoder.PresentKeyName(31));
-        Assert.Equal("phi-3.5-v-instruct-text-embedding.onnx", config.Model.Embedding!.FileName);
+        Assert.Equal(96, config.Model.Decoder.HeadSize);
         Assert.Equal("image_sizes", config.Model.Vision!.ImageSizesName);
         Assert.Equal("processor_config.json", config.Model.Vision.ConfigFileName);
         Assert.True(config.Search.PastPresentShareBuffer);
@@ -61,15 +59,6 @@ public sealed class GenAiConfigTests
         Assert.Equal([32007], config.Model.EosTokenIds);
         Assert.Equal(131072, config.Search.MaxLength);
         Assert.False(config.Search.DoSample);
-    }
-
-    [Fact]
-    public void Providers_are_read_from_the_session_options()
-    {
-        JsonNode root = JsonNode.Parse(Phi35Vision)!;
-        root["model"]!["decoder"]!["session_options"]!["provider_options"] = JsonNode.Parse("""[{ "cuda": { "enable_cuda_graph": "0" } }]""");
-
-        Assert.Equal(["cuda"], GenAiConfig.Parse(root.ToJsonString()).Model.Decoder.Providers);
     }
 
     public static TheoryData<string, string, string> Malformed => new()

@@ -58,13 +58,14 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
         string folder = BrokenCopy(f => EditConfig(f, root => root["model"]!["decoder"]!["inputs"]!["past_key_names"] = "past.%d.key"));
 
         var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
-        Assert.Contains("has no input 'past.0.key'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("model.decoder.inputs.past_key_names", ex.Field);
+        Assert.Contains("'past.0.key'", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("num_key_value_heads", "model.decoder.num_key_value_heads")]
-    [InlineData("head_size", "model.decoder.head_size")]
-    public async Task Head_counts_and_sizes_that_disagree_with_the_decoder_are_reported(string field, string path)
+    [InlineData("num_key_value_heads")]
+    [InlineData("head_size")]
+    public async Task Head_counts_and_sizes_that_disagree_with_the_decoder_are_reported(string field)
     {
         string folder = BrokenCopy(f => EditConfig(f, root =>
         {
@@ -84,14 +85,39 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
         }));
 
         var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
-        Assert.Equal(path, ex.Field);
+        Assert.Equal("model.decoder." + field, ex.Field);
     }
 
     [Fact]
-    public async Task A_corrupt_onnx_file_is_a_runtime_error_naming_the_problem()
+    public async Task A_corrupt_onnx_file_is_a_model_folder_error_naming_the_folder_and_file()
     {
         string folder = BrokenCopy(f => File.WriteAllBytes(Path.Combine(f, "phi-3.5-v-instruct-text.onnx"), [1, 2, 3, 4, 5]));
 
-        await Assert.ThrowsAsync<VisPruner.OnnxRuntime.OnnxRuntimeException>(() => MultimodalEngine.LoadAsync(folder));
+        var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
+        Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
+        Assert.Equal("phi-3.5-v-instruct-text.onnx", ex.File);
+    }
+
+    [Fact]
+    public async Task A_corrupt_vision_model_is_a_model_folder_error_naming_the_file()
+    {
+        string folder = BrokenCopy(f => File.WriteAllBytes(Path.Combine(f, "phi-3.5-v-instruct-vision.onnx"), [1, 2, 3, 4, 5]));
+
+        var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
+        Assert.Equal("phi-3.5-v-instruct-vision.onnx", ex.File);
+    }
+
+    [Fact]
+    public async Task Truncated_external_weights_of_the_vision_model_are_named()
+    {
+        string folder = BrokenCopy(f =>
+        {
+            string data = Path.Combine(f, "phi-3.5-v-instruct-vision.onnx.data");
+            File.WriteAllBytes(data, File.ReadAllBytes(data)[..64]);
+        });
+
+        var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
+        Assert.Equal("phi-3.5-v-instruct-vision.onnx", ex.File);
+        Assert.DoesNotContain("in-memory", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -6,7 +6,7 @@ using VisPruner.Imaging;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
-using VisPruner.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace VisPruner.Engine.Tests.Phi3Vision;
 
@@ -32,7 +32,7 @@ public sealed class Phi3VisionTapTests : IDisposable
         (InferenceSession session, Phi3VisionTap tap) = Phi3VisionTap.Load(visionPath, new MultimodalEngineOptions(), NullLogger.Instance);
         var fromTap = new float[crops * Patches];
         using (session)
-        using (SessionOutputs outputs = Run(session, inputs, ["image_features", .. tap.OutputNames]))
+        using (IDisposableReadOnlyCollection<OrtValue> outputs = Run(session, inputs, ["image_features", .. tap.OutputNames]))
         {
             Assert.Equal(variant == VisionAttentionKind.Unfused ? Phi3VisionTap.TapKind.SoftmaxProbabilities : Phi3VisionTap.TapKind.MultiHeadAttention, tap.Kind);
             tap.ReadClsAttention([.. outputs.Skip(1)], crops, Patches, fromTap);
@@ -74,11 +74,12 @@ public sealed class Phi3VisionTapTests : IDisposable
         }
     }
 
-    private static SessionOutputs Run(InferenceSession session, Phi3VisionInputs inputs, IReadOnlyList<string> outputs)
+    private static IDisposableReadOnlyCollection<OrtValue> Run(InferenceSession session, Phi3VisionInputs inputs, IReadOnlyList<string> outputs)
     {
-        using OrtValue pixels = OrtValue.CreateTensor(inputs.PixelValues, [.. inputs.PixelValuesShape]);
-        using OrtValue sizes = OrtValue.CreateTensor(inputs.ImageSizes.ToArray(), [1, 2]);
-        return session.Run([new("pixel_values", pixels), new("image_sizes", sizes)], outputs);
+        using OrtValue pixels = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.PixelValues, [.. inputs.PixelValuesShape]);
+        using OrtValue sizes = OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2]);
+        using var options = new RunOptions();
+        return session.Run(options, ["pixel_values", "image_sizes"], [pixels, sizes], [.. outputs]);
     }
 
     /// <summary>
@@ -98,10 +99,12 @@ public sealed class Phi3VisionTapTests : IDisposable
         float[] wk = Weight(prefix + ".k_proj.weight"), bk = Weight(prefix + ".k_proj.bias");
 
         float[] x;
-        using (var session = InferenceSession.Load(OnnxModelFile.ToBytes(model), new InferenceSessionOptions { ExternalDataFolder = folder }))
-        using (SessionOutputs outputs = Run(session, inputs, [normed]))
+        using var sessionOptions = new SessionOptions();
+        sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder);
+        using (var session = new InferenceSession(OnnxModelFile.ToBytes(model), sessionOptions))
+        using (IDisposableReadOnlyCollection<OrtValue> outputs = Run(session, inputs, [normed]))
         {
-            x = outputs[0].ToArray<float>();
+            x = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
 
         var result = new float[crops * Patches];

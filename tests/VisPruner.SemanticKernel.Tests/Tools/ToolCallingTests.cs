@@ -250,6 +250,6 @@ public sealed class ToolCallingTests(TinyModels models)
     {
         VisPrunerChatClient client = await models.RandomClientAsync();
         PreparedChat chat = await ChatRequestBuilder.BuildAsync(messages, options, new VisPrunerChatOptions(), client, CancellationToken.None);
-        return ChatTemplateCatalog.ForModelType(client.Engine.ModelType).Render(chat.Request.Messages, new ChatTemplateOptions { Tools = chat.Request.Tools });
+        return ChatTemplateCatalog.ForModelType(client.Engine.ModelType).Render(chat.Request.Messages, new ChatTemplateOptions { Tools = chat.Request.Tools }).Text;
     }
 }

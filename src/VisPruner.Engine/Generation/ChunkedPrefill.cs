@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntimeGenAI;
+
+namespace VisPruner.Engine.Generation;
+
+/// <summary>
+/// Appends a prompt to a generator in chunks, so a cancelled request stops between chunks. ONNX Runtime GenAI 0.18's
+/// <c>terminate_session</c> does not interrupt a running prefill (measured: the append runs to its end), and its
+/// <c>IsDone</c> aborts the process once that flag is set, so the engine does not use it. Chunked appends give logits
+/// identical to one append (measured: no difference at all on the demo models), so chunks are sized by time: about
+/// <see cref="TargetChunkTime"/> each, from the prefill speed measured on earlier chunks.
+/// </summary>
+/// <remarks>
+/// The image placeholders must reach GenAI in the generator's first append (extra inputs apply to it alone), so
+/// everything up to the last placeholder is one chunk: pruning makes it shorter. Used by one request at a time.
+/// </remarks>
+internal sealed class ChunkedPrefill
+{
+    /// <summary>The time one chunk should take: half of the 100 ms within which a cancelled request stops.</summary>
+    public static readonly TimeSpan TargetChunkTime = TimeSpan.FromMilliseconds(50);
+
+    private const int MinChunk = 32;
+    private const int MaxChunk = 2048;
+    private double _tokensPerSecond = 1000;
+
+    /// <summary>Appends <paramref name="ids"/> from <paramref name="from"/> on.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled between two chunks.</exception>
+    public void Append(Generator generator, int[] ids, int from, CancellationToken cancellationToken)
+    {
+        int position = from;
+        int imagesEnd = Array.FindLastIndex(ids, id => id < 0) + 1;
+        while (position < ids.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int chunk = Math.Clamp((int)(_tokensPerSecond * TargetChunkTime.TotalSeconds), MinChunk, MaxChunk);
+            int end = Math.Min(ids.Length, Math.Max(position + chunk, imagesEnd));
+            long start = Stopwatch.GetTimestamp();
+            generator.AppendTokens(ids.AsSpan(position, end - position));
+            Learn(end - position, Stopwatch.GetElapsedTime(start));
+            position = end;
+        }
+    }
+
+    // A running estimate: short chunks carry a fixed cost, so only chunks of some length teach the speed.
+    private void Learn(int tokens, TimeSpan elapsed)
+    {
+        if (tokens >= MinChunk && elapsed > TimeSpan.Zero)
+        {
+            _tokensPerSecond = (0.5 * _tokensPerSecond) + (0.5 * tokens / elapsed.TotalSeconds);
+        }
+    }
+}
