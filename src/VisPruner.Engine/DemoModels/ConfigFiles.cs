@@ -78,8 +78,10 @@ internal static class ConfigFiles
         w.WriteStartObject("processor");
         w.WriteString("name", "image_processing");
         w.WriteStartArray("transforms");
-        WriteOperation(w, "decode_image", "DecodeImage", null, null);
-        WriteOperation(w, "convert_to_rgb", "ConvertRGB", null, null);
+        // As published: decode to BGR, then ConvertRGB swaps to RGB (without the attribute GenAI decodes to RGB and the swap
+        // would hand the vision model BGR pixels).
+        WriteOperation(w, "decode_image", "DecodeImage", "com.microsoft.extensions", attrs => attrs.WriteString("color_space", "BGR"));
+        WriteOperation(w, "convert_to_rgb", "ConvertRGB", "com.microsoft.extensions", null);
         WriteOperation(w, "phi3_image_transform", "Phi3ImageTransform", "com.microsoft.extensions", attrs =>
         {
             attrs.WriteNumber("num_crops", numCrops);
