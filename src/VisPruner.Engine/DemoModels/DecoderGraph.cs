@@ -120,14 +120,15 @@ internal static class DecoderGraph
     }
 
     // Row r of this run sits at position p = total - seq + r and must predict table[p]: a one-hot of width vocabulary
-    // times a margin that swamps the random logits.
+    // times a margin that swamps the random logits. After the script and its end token, no bias: a later turn is the
+    // random model's own.
     private static GraphValue ScriptBias(GraphBuilder b, TinyPhi3VisionScript script, int maxLength, DemoTokenizer tokenizer, GraphValue inputsEmbeds, GraphValue totalLength)
     {
         var table = new long[maxLength];
         for (int p = 0; p < maxLength; p++)
         {
             int step = p - (script.PromptLength - 1);
-            table[p] = step >= 0 && step < script.Tokens.Count ? script.Tokens[step] : tokenizer.EndId;
+            table[p] = step >= 0 && step < script.Tokens.Count ? script.Tokens[step] : step == script.Tokens.Count ? tokenizer.EndId : -1;
         }
 
         GraphValue sequenceLength = b.Gather(b.Shape(inputsEmbeds, "/script/Shape_output_0"), b.Scalar(1L), 0, "/script/Gather_output_0");

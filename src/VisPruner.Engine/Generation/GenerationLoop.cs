@@ -69,8 +69,6 @@ internal sealed class GenerationLoop : IDisposable
 
             using ReplyDecoder text = _model.CreateReplyDecoder();
             var stops = new StopSequenceMatcher(options.StopSequences);
-            var tokens = new List<int>(ids.Length + maxNewTokens);
-            tokens.AddRange(ids);
             int generated = 0;
             TimeSpan firstToken = TimeSpan.Zero;
             long decodeStart = 0;
@@ -82,7 +80,6 @@ internal sealed class GenerationLoop : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 generator.GenerateNextToken();
                 int token = generator.GetNextTokens()[0];
-                tokens.Add(token);
                 if (generated++ == 0)
                 {
                     firstToken = Stopwatch.GetElapsedTime(start);
@@ -124,13 +121,16 @@ internal sealed class GenerationLoop : IDisposable
                 PrefillTime = prefill,
                 DecodeTime = decodeStart == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(decodeStart),
                 TimeToFirstToken = firstToken,
-                PeakKvCacheBytes = _kvBytesPerToken * (settings.ShareBuffer ?? _config.Search.PastPresentShareBuffer ? entry.MaxLength : tokens.Count),
+                PeakKvCacheBytes = _kvBytesPerToken * (settings.ShareBuffer ?? _config.Search.PastPresentShareBuffer ? entry.MaxLength : ids.Length + generated),
             };
             emit(new GenerationUpdate(stoppedBySequence ? string.Empty : stops.Flush(), reason, statistics));
 
-            if (continuable)
+            // Only an answer that ended on end-of-sequence can be continued: GenAI leaves that token out of the sequence,
+            // so the sequence is exactly what the key/value cache holds. After any other ending the last sampled token is
+            // in the sequence but not yet in the cache, and GenAI's next append would not run it.
+            if (continuable && reason == FinishReason.Stop && !stoppedBySequence)
             {
-                entry = entry with { Tokens = [.. tokens] };
+                entry = entry with { Tokens = generator.GetSequence(0).ToArray() };
                 keep = true;
             }
         }
