@@ -1,0 +1,44 @@
+namespace VisPruner.Cli.Bench;
+
+/// <summary>One row of the bench: a way to answer the same question, run several times.</summary>
+internal sealed class BenchCase(string label, Func<Task<BenchSample>> run)
+{
+    public string Label { get; } = label;
+
+    public Func<Task<BenchSample>> Run { get; } = run;
+
+    public List<BenchSample> Samples { get; } = [];
+
+    /// <summary>Medians of the runs, with the row's multiply-accumulate counts at bench and full size.</summary>
+    public BenchRow Summarize(double multiplyAccumulates, double fullSizeMultiplyAccumulates)
+    {
+        BenchSample first = Samples[0];
+        return new BenchRow(
+            Label,
+            first.Crops,
+            first.VisualTokens,
+            first.PromptTokens,
+            BenchCommand.Median(Samples.Select(s => s.TimeToFirstTokenMs)),
+            BenchCommand.Median(Samples.Select(s => s.VisionMs)),
+            BenchCommand.Median(Samples.Select(s => s.SelectionMs)),
+            BenchCommand.Median(Samples.Select(s => s.PrefillMs)),
+            BenchCommand.Median(Samples.Select(s => s.DecodeTokensPerSecond)),
+            first.KvCacheBytes,
+            Samples.Max(s => s.PeakWorkingSetBytes),
+            multiplyAccumulates,
+            fullSizeMultiplyAccumulates);
+    }
+}
+
+/// <summary>One run's figures (NaN where a path cannot tell a stage apart).</summary>
+internal sealed record BenchSample(
+    int Crops, int VisualTokens, int PromptTokens, double TimeToFirstTokenMs, double VisionMs, double SelectionMs, double PrefillMs,
+    double DecodeTokensPerSecond, long KvCacheBytes, long PeakWorkingSetBytes);
+
+/// <summary>A row's medians.</summary>
+internal sealed record BenchRow(
+    string Label, int Crops, int VisualTokens, int PromptTokens, double TimeToFirstTokenMs, double VisionMs, double SelectionMs, double PrefillMs,
+    double DecodeTokensPerSecond, long KvCacheBytes, long PeakWorkingSetBytes, double MultiplyAccumulates, double FullSizeMultiplyAccumulates);
+
+/// <summary>The follow-up turn: time to first token of the first question, the follow-up continued and the follow-up fresh.</summary>
+internal sealed record FollowUpResult(double FirstMs, double ContinuedMs, double FreshMs, int PromptTokens, int ReusedTokens);

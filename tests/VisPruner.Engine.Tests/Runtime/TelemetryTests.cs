@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace VisPruner.Engine.Tests.Runtime;
+
+/// <summary>
+/// ONNX Runtime and ONNX Runtime GenAI write usage telemetry under ~/.cache/Microsoft/DeveloperTools unless told not to
+/// before their first native call: checked in a fresh process with a home folder of its own.
+/// </summary>
+public sealed class TelemetryTests(TinyModelFixture models) : IClassFixture<TinyModelFixture>
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Native_telemetry_files_appear_only_when_the_application_opts_in(bool enabled)
+    {
+        string home = Path.Combine(Path.GetTempPath(), "vispruner-home-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(home);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "VisPruner.TestHost.dll"), "ask", models.GrowingKvFolder, enabled ? "on" : "off" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["HOME"] = home;
+            start.Environment["XDG_CACHE_HOME"] = Path.Combine(home, ".cache");
+            start.Environment.Remove("ORT_DISABLE_TELEMETRY");
+            using Process child = Process.Start(start)!;
+            string error = await child.StandardError.ReadToEndAsync();
+            string answer = await child.StandardOutput.ReadToEndAsync();
+            await child.WaitForExitAsync();
+            Assert.True(child.ExitCode == 0, error);
+            Assert.Equal("2", answer.Trim());
+
+            string telemetry = Path.Combine(home, ".cache", "Microsoft", "DeveloperTools");
+            bool written = Directory.Exists(telemetry) && Directory.EnumerateFiles(telemetry, "*", SearchOption.AllDirectories).Any();
+            Assert.Equal(enabled, written);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+}
