@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -64,11 +65,15 @@ public sealed class VisPrunerChatCompletionService : IChatCompletionService
     /// <inheritdoc />
     /// <exception cref="ArgumentException">A message or setting is invalid (the message names it).</exception>
     /// <exception cref="NotSupportedException">The history holds content the model cannot take.</exception>
-    public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
+    public async Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chatHistory);
-        return _inner.GetChatMessageContentsAsync(chatHistory, VisPrunerPromptExecutionSettings.FromExecutionSettings(executionSettings), kernel, cancellationToken);
+        VisPrunerPromptExecutionSettings settings = VisPrunerPromptExecutionSettings.FromExecutionSettings(executionSettings);
+        int known = chatHistory.Count;
+        IReadOnlyList<ChatMessageContent> results = await _inner.GetChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false);
+        KernelFunctionNames.Split(chatHistory.Skip(known).Concat(results), kernel);
+        return results;
     }
 
     /// <inheritdoc />
@@ -78,6 +83,19 @@ public sealed class VisPrunerChatCompletionService : IChatCompletionService
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chatHistory);
-        return _inner.GetStreamingChatMessageContentsAsync(chatHistory, VisPrunerPromptExecutionSettings.FromExecutionSettings(executionSettings), kernel, cancellationToken);
+        return StreamAsync(chatHistory, VisPrunerPromptExecutionSettings.FromExecutionSettings(executionSettings), kernel, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<StreamingChatMessageContent> StreamAsync(
+        ChatHistory chatHistory, VisPrunerPromptExecutionSettings settings, Kernel? kernel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        int known = chatHistory.Count;
+        await foreach (StreamingChatMessageContent update in _inner.GetStreamingChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+
+        // Streaming adds the calls and results of invoked functions to the history as they happen.
+        KernelFunctionNames.Split(chatHistory.Skip(known), kernel);
     }
 }
