@@ -68,7 +68,7 @@ public sealed class VisPrunerChatCompletionService : IChatCompletionService
     public async Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(chatHistory);
+        CheckImages(chatHistory);
         VisPrunerPromptExecutionSettings settings = VisPrunerPromptExecutionSettings.FromExecutionSettings(executionSettings);
         int known = chatHistory.Count;
         IReadOnlyList<ChatMessageContent> results = await _inner.GetChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false);
@@ -82,8 +82,22 @@ public sealed class VisPrunerChatCompletionService : IChatCompletionService
     public IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(chatHistory);
+        CheckImages(chatHistory);
         return StreamAsync(chatHistory, VisPrunerPromptExecutionSettings.FromExecutionSettings(executionSettings), kernel, cancellationToken);
+    }
+
+    // SK cannot turn image bytes without a MIME type into a data URI and would fail deep inside with no hint of which message.
+    private static void CheckImages(ChatHistory chatHistory)
+    {
+        ArgumentNullException.ThrowIfNull(chatHistory);
+        for (int i = 0; i < chatHistory.Count; i++)
+        {
+            if (chatHistory[i].Items.OfType<ImageContent>().Any(image => image.Uri is null && string.IsNullOrEmpty(image.MimeType)))
+            {
+                throw new ArgumentException(
+                    $"Message {i} holds an ImageContent with bytes but no MimeType; set it (for example \"image/png\").", nameof(chatHistory));
+            }
+        }
     }
 
     private async IAsyncEnumerable<StreamingChatMessageContent> StreamAsync(

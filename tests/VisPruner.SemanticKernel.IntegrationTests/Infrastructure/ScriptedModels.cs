@@ -79,6 +79,19 @@ public sealed class ScriptedModels : IAsyncLifetime
         return (result, requests.All);
     }
 
+    /// <summary>A second model folder with the random weights, reporting <paramref name="id"/>.</summary>
+    public ScriptedModel RandomCopy(string id)
+    {
+        var copy = new ScriptedModel(Path.Combine(_root, id), id);
+        Directory.CreateDirectory(copy.Folder);
+        foreach (string file in Directory.GetFiles(Random.Folder))
+        {
+            File.Copy(file, Path.Combine(copy.Folder, Path.GetFileName(file)), overwrite: true);
+        }
+
+        return copy;
+    }
+
     /// <summary>The number of tokens <paramref name="text"/> has when the model writes it.</summary>
     public int TokenCount(string text) => Encode(text).Length;
 
