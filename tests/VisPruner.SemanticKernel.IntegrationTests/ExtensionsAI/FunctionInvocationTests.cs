@@ -28,6 +28,16 @@ public sealed class FunctionInvocationTests(ScriptedModels models)
     }
 
     [Fact]
+    public async Task The_README_chat_client_example_streams_the_answer_about_the_image()
+    {
+        (string streamed, IReadOnlyList<ModelRequest> requests) = await models.RunAsync(
+            [Replies.Answer], model => AgentSnippets.ChatClientAsync(model.Folder, ScriptedModels.HouseImage));
+
+        Assert.Equal(Replies.Answer, streamed);
+        Assert.True(Assert.Single(requests).VisualTokens < requests[0].VisualTokensBeforePruning);
+    }
+
+    [Fact]
     public async Task The_registered_client_returns_calls_without_invoking_them()
     {
         (ChatResponse response, _) = await models.RunAsync([Replies.Call("lookup_building")], async model =>

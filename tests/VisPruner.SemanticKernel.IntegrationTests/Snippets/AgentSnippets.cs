@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 
@@ -9,6 +10,26 @@ namespace VisPruner.SemanticKernel.IntegrationTests.Snippets;
 /// </summary>
 public static class AgentSnippets
 {
+    public static async Task<string> ChatClientAsync(string modelFolder, string imagePath)
+    {
+        #region chat-client
+        var text = new StringBuilder();
+        using VisPrunerChatClient chat = await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = modelFolder });
+
+        ChatMessage question = new(ChatRole.User,
+        [
+            new DataContent(await File.ReadAllBytesAsync(imagePath), "image/png"),
+            new TextContent("What is in this picture?"),
+        ]);
+        await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync([question], new ChatOptions { MaxOutputTokens = 256 }))
+        {
+            Console.Write(update.Text);
+            text.Append(update.Text);
+        }
+        #endregion
+        return text.ToString();
+    }
+
     public static async Task<ChatResponse> FunctionInvocationAsync(IChatClient visPruner, string imagePath)
     {
         #region function-invocation
@@ -31,7 +52,6 @@ public static class AgentSnippets
 
     public static async Task<(AgentResponse Answer, List<AgentResponseUpdate> Streamed)> AgentFrameworkAsync(IChatClient chatClient, string imagePath)
     {
-        var streamed = new List<AgentResponseUpdate>();
         #region agent-framework
         AIAgent agent = new ChatClientAgent(chatClient,
             instructions: "You help estate agents describe buildings.",
@@ -46,6 +66,7 @@ public static class AgentSnippets
         AgentResponse answer = await agent.RunAsync(question);
         Console.WriteLine(answer.Text);
 
+        var streamed = new List<AgentResponseUpdate>();
         await foreach (AgentResponseUpdate update in agent.RunStreamingAsync(question))
         {
             Console.Write(update.Text);
