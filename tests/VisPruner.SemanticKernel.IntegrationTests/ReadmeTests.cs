@@ -8,7 +8,8 @@ namespace VisPruner.SemanticKernel.IntegrationTests;
 /// </summary>
 public sealed partial class ReadmeTests
 {
-    private static readonly string Root = FindRoot();
+    /// <summary>Gets the repository's root folder (where the solution file is).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
 
     public static TheoryData<string> Readmes => ["README.md", "src/VisPruner.SemanticKernel/README.md"];
 
@@ -16,7 +17,7 @@ public sealed partial class ReadmeTests
     [MemberData(nameof(Readmes))]
     public void Every_csharp_block_about_the_connector_is_a_snippet_that_matches_its_region(string readme)
     {
-        string text = File.ReadAllText(Path.Combine(Root, readme)).ReplaceLineEndings("\n");
+        string text = File.ReadAllText(Path.Combine(RepositoryRoot, readme)).ReplaceLineEndings("\n");
         if (readme == "README.md")
         {
             // The root README's connector section: from its heading to the next one.
@@ -41,7 +42,7 @@ public sealed partial class ReadmeTests
     private static Dictionary<string, string> Regions()
     {
         var regions = new Dictionary<string, string>();
-        foreach (string file in Directory.GetFiles(Path.Combine(Root, "tests", "VisPruner.SemanticKernel.IntegrationTests", "Snippets"), "*.cs"))
+        foreach (string file in Directory.GetFiles(Path.Combine(RepositoryRoot, "tests", "VisPruner.SemanticKernel.IntegrationTests", "Snippets"), "*.cs"))
         {
             foreach (Match region in Region().Matches(File.ReadAllText(file).ReplaceLineEndings("\n")))
             {
