@@ -23,7 +23,8 @@ namespace VisPruner.SemanticKernel;
 /// with a <c>file:</c> URI, or <c>http(s)</c> when <see cref="VisPrunerChatOptions.AllowRemoteImageUris"/> is set),
 /// function calls and function results. Tools given as <see cref="AIFunctionDeclaration"/>s are described to the model in
 /// its family's format, and calls in the reply come back as <see cref="FunctionCallContent"/> with
-/// <see cref="ChatFinishReason.ToolCalls"/>; the client does not invoke functions itself.
+/// <see cref="ChatFinishReason.ToolCalls"/>; the client does not invoke functions itself. A call cut off by the token
+/// limit is dropped, and the reply finishes with <see cref="ChatFinishReason.Length"/>.
 /// </para>
 /// <para>
 /// The client is stateless (send the whole history each time) and thread-safe: any number of callers may use it at
@@ -170,7 +171,13 @@ public sealed partial class VisPrunerChatClient : IChatClient
         {
             // Held markup means no text is pending: the text still to show is what surrounds the calls.
             (string text, string markup) = filter.Complete();
-            if (markup.Length > 0)
+            if (markup.Length > 0 && final.FinishReason == FinishReason.Length && _markup.EndsInsideBlock(markup))
+            {
+                // A call cut off by the token limit has incomplete arguments: running it, or asking the model to fix
+                // it within the same limit, would fail again. The reply ends as truncated, without calls.
+                LogTruncatedToolCall(_logger, response.ResponseId, statistics.CompletionTokens);
+            }
+            else if (markup.Length > 0)
             {
                 (List<FunctionCallContent> calls, text) = ToolCallReader.Read(markup, _template, _markup, chat.SingleToolCall);
                 contents.AddRange(calls);
@@ -239,6 +246,10 @@ public sealed partial class VisPrunerChatClient : IChatClient
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Chat {ResponseId} finished ({FinishReason}): {PromptTokens} prompt and {CompletionTokens} completion tokens; visual tokens {VisualTokensBefore} -> {VisualTokens}.")]
     private static partial void LogFinished(ILogger logger, string responseId, string finishReason, int promptTokens, int completionTokens, int visualTokensBefore, int visualTokens);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Chat {ResponseId}: the token limit ({CompletionTokens} tokens) cut a tool call off; it was dropped and the reply ends with finish reason length. Raise MaxOutputTokens.")]
+    private static partial void LogTruncatedToolCall(ILogger logger, string responseId, int completionTokens);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A chat request was cancelled.")]
     private static partial void LogCancelled(ILogger logger);

@@ -21,8 +21,8 @@ internal sealed class GenAiOwnPath(string folder, string imagePath, string quest
         TimeSpan preprocessing = clock.Elapsed;
 
         using var parameters = new GeneratorParams(_model);
-        parameters.SetSearchOption("max_length", 8192);
-        parameters.SetSearchOption("min_length", 8000); // every row generates the same number of tokens
+        parameters.SetSearchOption("max_length", 4096);
+        parameters.SetSearchOption("min_length", 4000); // every row generates the same number of tokens
         using var generator = new Generator(_model, parameters);
         generator.SetInputs(inputs);
         long[] ids;

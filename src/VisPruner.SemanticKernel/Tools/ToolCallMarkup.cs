@@ -13,4 +13,11 @@ internal sealed record ToolCallMarkup(string Open, string Close)
         IChatTemplate template = ChatTemplateCatalog.ForModelType(modelType);
         return new(template.ToolCallOpen, template.ToolCallClose);
     }
+
+    /// <summary>Whether <paramref name="text"/> ends inside a call block: its last opening marker is not closed.</summary>
+    public bool EndsInsideBlock(string text)
+    {
+        int open = text.LastIndexOf(Open, StringComparison.Ordinal);
+        return open >= 0 && text.IndexOf(Close, open + Open.Length, StringComparison.Ordinal) < 0;
+    }
 }

@@ -1,30 +1,31 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.SemanticKernel.Tools;
 
 /// <summary>
-/// The tools a request offers and the instructions that steer the model toward the requested tool mode and response
-/// format. Local models have no constrained decoding here, so these modes are requests to the model, not guarantees.
+/// The tools a request offers and the instructions that ask the model for what <see cref="ReplyConstraints"/> requires.
+/// Decoding is not constrained yet, so these requirements are requests to the model, not guarantees.
 /// </summary>
 internal sealed record ToolPrompt(IReadOnlyList<ToolDefinition> Tools, IReadOnlyList<string> Directives, bool SingleCall)
 {
     public static ToolPrompt From(ChatOptions? options)
     {
+        ReplyConstraints constraints = ReplyConstraints.From(options);
         var directives = new List<string>();
-        if (options?.ResponseFormat is ChatResponseFormatJson json)
+        if (constraints.Json)
         {
-            directives.Add(json.Schema is JsonElement schema
+            directives.Add(constraints.JsonSchema is { } schema
                 ? $"Reply with a single JSON value that conforms to this JSON schema, and nothing else:\n{schema.GetRawText()}"
                 : "Reply with a single valid JSON value and nothing else.");
         }
 
-        if (options?.Tools is not { Count: > 0 } tools || options.ToolMode is NoneChatToolMode)
+        if (constraints.ToolCall == ToolCallRequirement.NoTools)
         {
             return new ToolPrompt([], directives, SingleCall: false);
         }
 
+        IList<AITool> tools = options!.Tools!;
         var definitions = new List<ToolDefinition>(tools.Count);
         foreach (AITool tool in tools)
         {
@@ -33,15 +34,16 @@ internal sealed record ToolPrompt(IReadOnlyList<ToolDefinition> Tools, IReadOnly
                 : throw new NotSupportedException($"The tool '{tool.Name}' is a {tool.GetType().Name}; only AIFunctionDeclaration tools (functions) are supported."));
         }
 
-        switch (options.ToolMode)
+        switch (constraints.ToolCall)
         {
-            case RequiredChatToolMode { RequiredFunctionName: string name }:
+            case ToolCallRequirement.SpecificFunction:
+                string name = constraints.RequiredFunction!;
                 ToolDefinition required = definitions.Find(d => d.Name == name)
                     ?? throw new ArgumentException($"ToolMode requires the function '{name}', which is not among the request's tools.", nameof(options));
                 definitions = [required];
                 directives.Add($"You must call the function \"{name}\" before answering.");
                 break;
-            case RequiredChatToolMode:
+            case ToolCallRequirement.AnyTool:
                 directives.Add("You must call at least one of the functions before answering.");
                 break;
         }

@@ -2,6 +2,9 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Services;
 using VisPruner.Engine;
 using VisPruner.Engine.Pruning;
 
@@ -11,7 +14,7 @@ namespace VisPruner.SemanticKernel.Tests.DependencyInjection;
 public sealed class RegistrationTests(TinyModels models)
 {
     [Fact]
-    public async Task AddVisPrunerChat_registers_one_client_as_IChatClient_over_a_singleton_engine()
+    public async Task AddVisPrunerChat_registers_one_client_as_IChatClient_and_IChatCompletionService_over_a_singleton_engine()
     {
         await using ServiceProvider provider = new ServiceCollection()
             .AddVisPrunerChat(options => options.ModelFolder = models.RandomFolder)
@@ -20,9 +23,14 @@ public sealed class RegistrationTests(TinyModels models)
         provider.GetRequiredService<IStartupValidator>().Validate();
         IChatClient chat = provider.GetRequiredService<IChatClient>();
         VisPrunerChatClient client = provider.GetRequiredService<VisPrunerChatClient>();
+        IChatCompletionService completions = provider.GetRequiredService<IChatCompletionService>();
 
         Assert.Same(client, chat);
         Assert.Same(client.Engine, provider.GetRequiredService<MultimodalEngine>());
+        Assert.Same(client, Assert.IsType<VisPrunerChatCompletionService>(completions).Client);
+        Assert.Same(completions, provider.GetRequiredService<VisPrunerChatCompletionService>());
+        Assert.Equal("random", completions.GetModelId());
+        Assert.Equal(new Uri(Path.GetFullPath(models.RandomFolder) + Path.DirectorySeparatorChar).ToString(), completions.GetEndpoint());
         ChatResponse response = await chat.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 1 });
         Assert.Equal("random", response.ModelId);
     }
@@ -105,6 +113,9 @@ public sealed class RegistrationTests(TinyModels models)
         Assert.NotSame(provider.GetRequiredKeyedService<MultimodalEngine>("vision"), provider.GetRequiredKeyedService<MultimodalEngine>("fast"));
         Assert.Same(vision, provider.GetRequiredKeyedService<VisPrunerChatClient>("vision"));
         Assert.Null(provider.GetService<IChatClient>());
+        Assert.Null(provider.GetService<IChatCompletionService>());
+        Assert.Equal("vision", provider.GetRequiredKeyedService<IChatCompletionService>("vision").GetModelId());
+        Assert.Equal("fast", provider.GetRequiredKeyedService<IChatCompletionService>("fast").GetModelId());
         ChatResponse response = await fast.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 1 });
         Assert.Equal("fast", response.ModelId);
     }
@@ -122,5 +133,18 @@ public sealed class RegistrationTests(TinyModels models)
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Equal("bad", error.OptionsName);
+    }
+
+    [Fact]
+    public void Semantic_Kernel_style_registration_refuses_a_blank_model_folder_or_service_id()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentException>(() => services.AddVisPrunerChatCompletion(" "));
+        var blankId = Assert.Throws<ArgumentException>(() => services.AddVisPrunerChatCompletion(models.RandomFolder, serviceId: ""));
+        Assert.Throws<ArgumentNullException>(() => Kernel.CreateBuilder().AddVisPrunerChatCompletion((Action<VisPrunerChatOptions>)null!));
+
+        Assert.Equal("serviceId", blankId.ParamName);
+        Assert.Empty(services);
     }
 }

@@ -52,6 +52,39 @@ public sealed class ToolCallingTests(TinyModels models)
     }
 
     [Fact]
+    public async Task A_call_cut_off_by_the_token_limit_ends_with_Length_and_yields_no_call()
+    {
+        List<ChatMessage> messages = Question();
+        int replyTokens = (await models.RandomClientAsync()).Engine.EncodeText(CallReply).Length;
+        var options = new ChatOptions { Tools = [Lookup, Weather], MaxOutputTokens = replyTokens - 6 };
+        VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, CallReply);
+
+        ChatResponse response = await client.GetResponseAsync(messages, options);
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal(replyTokens - 6, response.Usage!.OutputTokenCount);
+        Assert.Empty(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("Let me look that up.\n", response.Text);
+    }
+
+    [Fact]
+    public async Task A_limit_reached_after_a_complete_call_keeps_the_call()
+    {
+        string reply = CallReply + "\nI will now wait for the result of the lookup.";
+        List<ChatMessage> messages = Question();
+        int callTokens = (await models.RandomClientAsync()).Engine.EncodeText(CallReply).Length;
+        var options = new ChatOptions { Tools = [Lookup, Weather], MaxOutputTokens = callTokens + 3 };
+        VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, reply);
+
+        ChatResponse response = await client.GetResponseAsync(messages, options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        FunctionCallContent call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Null(call.Exception);
+        Assert.Equal("cat", ((JsonElement)call.Arguments!["animal"]!).GetString());
+    }
+
+    [Fact]
     public async Task Call_ids_are_random_so_turns_never_reuse_them()
     {
         List<ChatMessage> messages = Question();

@@ -1,0 +1,18 @@
+using System.ComponentModel;
+using Microsoft.SemanticKernel;
+
+namespace VisPruner.Examples;
+
+/// <summary>The examples' tool: a kernel function for Semantic Kernel, an AIFunction (through AIFunctionFactory) elsewhere.</summary>
+internal sealed class BuildingLookup
+{
+    [KernelFunction("lookup_building")]
+    [Description("Looks up what a buyer should know about a kind of building.")]
+    public static string LookupBuilding([Description("The kind of building, e.g. house, barn, tower")] string kind, [Description("Its main colour")] string? colour = null) =>
+        kind.ToUpperInvariant() switch
+        {
+            "HOUSE" => $"A detached {colour} house: check the roof, the damp course and the heating; typical survey cost 500 EUR.",
+            "BARN" => "A barn: conversion needs planning permission; check the structure and access.",
+            _ => $"No records for '{kind}'.",
+        };
+}
