@@ -80,6 +80,9 @@ public sealed partial class VisPrunerChatClient : IChatClient
     /// <summary>Gets the engine the client runs on.</summary>
     public MultimodalEngine Engine => _engine;
 
+    /// <summary>Gets the chat template of the engine's model family.</summary>
+    internal IChatTemplate Template => _template;
+
     /// <summary>Loads <see cref="VisPrunerChatOptions.ModelFolder"/> and returns a client that owns the engine (disposing the client releases it).</summary>
     /// <param name="options">The settings; <see cref="VisPrunerChatOptions.ModelFolder"/> is required.</param>
     /// <param name="loggerFactory">Where the client and engine log; null for none.</param>

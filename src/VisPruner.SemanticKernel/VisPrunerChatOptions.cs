@@ -33,6 +33,14 @@ public sealed class VisPrunerChatOptions
     /// <summary>Gets or sets the largest remote image, in bytes, downloaded when <see cref="AllowRemoteImageUris"/> is set. Default 20 MB.</summary>
     public long MaxRemoteImageBytes { get; set; } = 20_000_000;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether replies are constrained while decoding (ONNX Runtime GenAI guidance) to what
+    /// the request requires: tool calls that parse and name an offered tool with schema-valid arguments, a call when the
+    /// tool mode requires one, JSON for a JSON response format. Default true; false leaves these as instructions in the
+    /// prompt only.
+    /// </summary>
+    public bool ConstrainReplies { get; set; } = true;
+
     /// <summary>Gets or sets the most tokens an answer may have when the request sets no <c>MaxOutputTokens</c>; null is unlimited (up to the context length).</summary>
     public int? DefaultMaxOutputTokens { get; set; }
 

@@ -12,7 +12,7 @@ namespace VisPruner.SemanticKernel.Tests;
 public sealed class TinyModels : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "vispruner-connector-tests-" + Guid.NewGuid().ToString("N"));
-    private readonly ConcurrentDictionary<(int, string), Lazy<Task<VisPrunerChatClient>>> _scripted = new();
+    private readonly ConcurrentDictionary<(int, string, bool), Lazy<Task<VisPrunerChatClient>>> _scripted = new();
     private readonly Lazy<Task<VisPrunerChatClient>> _random;
 
     public TinyModels()
@@ -40,10 +40,10 @@ public sealed class TinyModels : IDisposable
     /// A client whose model answers <paramref name="messages"/> (with <paramref name="options"/>) by writing
     /// <paramref name="reply"/>. The prompt length is measured by running the same request on the random model.
     /// </summary>
-    public async Task<VisPrunerChatClient> ScriptedClientAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, string reply)
+    public async Task<VisPrunerChatClient> ScriptedClientAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, string reply, bool constrainReplies = true)
     {
         int promptLength = await PromptLengthAsync(messages, options);
-        return await _scripted.GetOrAdd((promptLength, reply), key => new(() => LoadScriptedAsync(key.Item1, key.Item2))).Value;
+        return await _scripted.GetOrAdd((promptLength, reply, constrainReplies), key => new(() => LoadScriptedAsync(key.Item1, key.Item2, key.Item3))).Value;
     }
 
     /// <summary>The prompt length, in tokens, of a request.</summary>
@@ -68,13 +68,13 @@ public sealed class TinyModels : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private async Task<VisPrunerChatClient> LoadScriptedAsync(int promptLength, string reply)
+    private async Task<VisPrunerChatClient> LoadScriptedAsync(int promptLength, string reply, bool constrainReplies)
     {
         VisPrunerChatClient random = await RandomClientAsync();
         int[] tokens = random.Engine.EncodeText(reply);
         string folder = Path.Combine(_root, "scripted-" + Guid.NewGuid().ToString("N"));
         TinyPhi3VisionModel.Write(folder, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
-        return await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = folder, ModelId = "scripted" });
+        return await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = folder, ModelId = "scripted", ConstrainReplies = constrainReplies });
     }
 }
 

@@ -150,8 +150,17 @@ internal sealed class GenerationLoop : IDisposable
     /// <summary>A new generator with the prompt's image rows as extra inputs (they apply to its first prompt only).</summary>
     private ContinuableGenerators.Entry Start(SearchSettings settings, PreparedPrompt prompt, int maxLength)
     {
-        using GeneratorParams parameters = settings.CreateParams(_model.Model, maxLength, prompt.InputIds.Length);
-        var generator = new Generator(_model.Model, parameters);
+        Generator generator;
+        try
+        {
+            using GeneratorParams parameters = settings.CreateParams(_model.Model, maxLength, prompt.InputIds.Length);
+            generator = new Generator(_model.Model, parameters);
+        }
+        catch (OnnxRuntimeGenAIException ex) when (settings.Constraint is { } constraint)
+        {
+            throw new ArgumentException($"GenerationOptions.Constraint is not a valid {constraint.Kind}: {ex.Message}", ex);
+        }
+
         PinnedInputs? pins = null;
         try
         {

@@ -35,6 +35,9 @@ public sealed record GenerationOptions
     /// <summary>Gets this request's visual-token pruning; null uses the engine's <see cref="MultimodalEngineOptions.Pruning"/>.</summary>
     public VisualTokenPruningOptions? Pruning { get; init; }
 
+    /// <summary>Gets a constraint the output must follow (a JSON schema, regular expression or grammar); null for none.</summary>
+    public OutputConstraint? Constraint { get; init; }
+
     /// <summary>Gets texts that end generation when produced; they are not part of the output.</summary>
     public IReadOnlyList<string> StopSequences { get; init; } = [];
 }

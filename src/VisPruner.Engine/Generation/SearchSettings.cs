@@ -7,7 +7,8 @@ namespace VisPruner.Engine.Generation;
 /// A request's decoding settings resolved against the folder's <c>search</c> defaults and checked, before any work, then
 /// handed to ONNX Runtime GenAI's <see cref="GeneratorParams"/>.
 /// </summary>
-internal sealed record SearchSettings(bool DoSample, double Temperature, int TopK, double TopP, double RepetitionPenalty, int? Seed, int MinNewTokens, bool? ShareBuffer)
+internal sealed record SearchSettings(
+    bool DoSample, double Temperature, int TopK, double TopP, double RepetitionPenalty, int? Seed, int MinNewTokens, bool? ShareBuffer, OutputConstraint? Constraint)
 {
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (the message names it).</exception>
     public static SearchSettings Resolve(GenerationOptions options, SearchConfig search, bool? shareBuffer)
@@ -31,8 +32,13 @@ internal sealed record SearchSettings(bool DoSample, double Temperature, int Top
             throw new ArgumentException("GenerationOptions.StopSequences must not be null or hold null entries.", nameof(options));
         }
 
+        if (options.Constraint is { } constraint && (!Enum.IsDefined(constraint.Kind) || string.IsNullOrWhiteSpace(constraint.Definition)))
+        {
+            throw new ArgumentException("GenerationOptions.Constraint needs a known kind and a non-empty definition.", nameof(options));
+        }
+
         // Greedy when the temperature is 0, as chat APIs mean it.
-        return new SearchSettings(doSample && temperature > 0, temperature, topK, topP, penalty, options.Seed, options.MinNewTokens, shareBuffer);
+        return new SearchSettings(doSample && temperature > 0, temperature, topK, topP, penalty, options.Seed, options.MinNewTokens, shareBuffer, options.Constraint);
 
         void Check(bool ok, string name, object? value, string rule)
         {
@@ -79,6 +85,11 @@ internal sealed record SearchSettings(bool DoSample, double Temperature, int Top
                 parameters.SetSearchOption("past_present_share_buffer", share);
             }
 
+            if (Constraint is { } constraint)
+            {
+                parameters.SetGuidance(constraint.GuidanceType, constraint.Definition, false);
+            }
+
             return parameters;
         }
         catch
@@ -90,7 +101,8 @@ internal sealed record SearchSettings(bool DoSample, double Temperature, int Top
 
     /// <summary>
     /// Gets whether a generator made with these settings may be continued by a later request: its output would then
-    /// equal a fresh generator's. Not with a seed (the random state has moved on) nor a minimum length (set per prompt).
+    /// equal a fresh generator's. Not with a seed (the random state has moved on), a minimum length (set per prompt) or a
+    /// constraint (its parser state belongs to one reply).
     /// </summary>
-    public bool AllowsContinuation => (!DoSample || Seed is null) && MinNewTokens == 0;
+    public bool AllowsContinuation => (!DoSample || Seed is null) && MinNewTokens == 0 && Constraint is null;
 }

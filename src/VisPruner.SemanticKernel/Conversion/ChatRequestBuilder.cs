@@ -121,7 +121,13 @@ internal static class ChatRequestBuilder
             turns.Insert(0, new ChatTurn(TurnRole.System, string.Join("\n\n", leadingSystem)));
         }
 
-        var request = new GenerationRequest(turns, images, GenerationOptionsMapper.Map(options, settings, detail, client)) { Tools = tools.Tools };
+        GenerationOptions generation = GenerationOptionsMapper.Map(options, settings, detail, client);
+        if (generation.Constraint is null && settings.ConstrainReplies && client is VisPrunerChatClient visPruner)
+        {
+            generation = generation with { Constraint = ReplyGuidance.For(ReplyConstraints.From(options), tools, visPruner.Template) };
+        }
+
+        var request = new GenerationRequest(turns, images, generation) { Tools = tools.Tools };
         return new PreparedChat(request, tools.Tools.Count > 0, tools.SingleCall);
     }
 

@@ -4,8 +4,8 @@ using VisPruner.Engine.ChatTemplates;
 namespace VisPruner.SemanticKernel.Tools;
 
 /// <summary>
-/// The tools a request offers and the instructions that ask the model for what <see cref="ReplyConstraints"/> requires.
-/// Decoding is not constrained yet, so these requirements are requests to the model, not guarantees.
+/// The tools a request offers and the instructions that ask the model for what <see cref="ReplyConstraints"/> requires;
+/// <see cref="ReplyGuidance"/> then enforces the same requirements while decoding.
 /// </summary>
 internal sealed record ToolPrompt(IReadOnlyList<ToolDefinition> Tools, IReadOnlyList<string> Directives, bool SingleCall)
 {

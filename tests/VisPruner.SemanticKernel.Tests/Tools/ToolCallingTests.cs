@@ -105,9 +105,10 @@ public sealed class ToolCallingTests(TinyModels models)
     [InlineData("<tool_call>\nlookup the cat please\n</tool_call>", "unknown")]
     public async Task Malformed_call_json_lands_in_the_exception_and_never_throws(string reply, string name)
     {
+        // Without constrained decoding a model can write anything inside a call block.
         List<ChatMessage> messages = Question();
         ChatOptions options = WithTools();
-        VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, reply);
+        VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, reply, constrainReplies: false);
 
         ChatResponse response = await client.GetResponseAsync(messages, options);
 
