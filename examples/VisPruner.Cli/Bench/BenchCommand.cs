@@ -75,7 +75,6 @@ internal static class BenchCommand
             }
         }
 
-        BenchRow baseline = cases[2].Summarize(double.NaN, double.NaN);
         var rows = new List<BenchRow>();
         foreach (BenchCase benchCase in cases)
         {
@@ -86,6 +85,7 @@ internal static class BenchCommand
             Console.Error.WriteLine(rows[^1]);
         }
 
+        BenchRow baseline = rows[2]; // the engine unpruned, at the folder's crops
         FollowUpResult followUp = await FollowUpAsync(model, scale, image, runs, cancellationToken);
         Directory.CreateDirectory(outputFolder);
         string markdown = BenchReport.Markdown(rows, baseline, followUp, model, scale, runs, Environment.ProcessorCount);
