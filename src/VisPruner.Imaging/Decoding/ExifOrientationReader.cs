@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace VisPruner.Imaging;
+namespace VisPruner.Imaging.Decoding;
 
 /// <summary>Reads the EXIF Orientation tag (0x0112); anything missing or malformed reads as 1 (upright).</summary>
 internal static class ExifOrientationReader
