@@ -208,6 +208,16 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Missing_end_markers_are_handled_like_pillow()
+    {
+        // Pillow decodes a PNG whose IEND is missing, and refuses a JPEG cut before EOI ("image file is truncated").
+        byte[] png = Fixture.Image("png_rgb8.png");
+        Assert.Equal(Fixture.ExpectedRgb("png_rgb8.png"), ImageDecoder.Decode(png.AsSpan(0, png.Length - 12)).Pixels.ToArray());
+        byte[] jpeg = Fixture.Image("jpeg_420.jpg");
+        Assert.Contains("truncated", Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode(jpeg.AsSpan(0, jpeg.Length - 2))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Huge_icc_profiles_are_ignored_or_rejected_with_bounded_allocation()
     {
         foreach (byte[] file in new[] { HostileFiles.PngWithHugeIccProfile(16 << 20), HostileFiles.JpegWithHugeIccProfile(200) })

@@ -11,7 +11,7 @@ internal static class BoundedReader
         {
             // The length is known: check it before reading a byte, and read into an array of exactly that size.
             long remaining = stream.Length - stream.Position;
-            options.CheckEncodedLength(remaining);
+            CheckLength(remaining, options);
             byte[] exact = new byte[remaining];
             await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
             return exact;
@@ -22,10 +22,19 @@ internal static class BoundedReader
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            options.CheckEncodedLength(buffer.Length + read);
+            CheckLength(buffer.Length + read, options);
             buffer.Write(chunk, 0, read);
         }
 
         return buffer.ToArray();
+    }
+
+    private static void CheckLength(long length, ImageDecoderOptions options)
+    {
+        options.CheckEncodedLength(length);
+        if (length > Array.MaxLength)
+        {
+            throw new InvalidImageException($"The image file is {length:N0} bytes, more than one .NET array can hold.");
+        }
     }
 }

@@ -53,7 +53,12 @@ internal static unsafe class CodecOpener
 
         // The codec owns the stream from here on, and deletes it even when creation fails.
         SKCodec? codec = SKCodec.Create(stream, out SKCodecResult result);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            codec?.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         if (codec is null)
         {
             if (DeclaredSize.TryRead(format, new ReadOnlySpan<byte>(data, length)) is (long width, long height))

@@ -18,6 +18,7 @@ internal static unsafe class PixelReader
     /// <summary>Rows converted from the frame buffer between cancellation checks.</summary>
     private const int RowsPerCheck = 256;
 
+    /// <summary>Decodes every row of the codec's image into <paramref name="writer"/>.</summary>
     /// <param name="codec">The opened codec.</param>
     /// <param name="format">Its format, for messages.</param>
     /// <param name="canvasColor">For GIF: the colour Pillow gives pixels the first frame leaves transparent (alpha 0).</param>

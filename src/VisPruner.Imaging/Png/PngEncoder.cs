@@ -57,19 +57,27 @@ public static class PngEncoder
 
     private static unsafe SKData EncodeToData(RgbImage image)
     {
+        if ((long)image.Width * 4 > int.MaxValue)
+        {
+            throw new ArgumentException($"A {image.Width}-pixel-wide image is wider than the encoder's rows can be.", nameof(image));
+        }
+
         // Skia has no 3-byte pixel format: widen to opaque RGBA, which the encoder writes as truecolour without alpha.
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         byte* rgba = (byte*)NativeMemory.Alloc((nuint)info.BytesSize64);
         try
         {
-            ReadOnlySpan<byte> rgb = image.Pixels;
-            var widened = new Span<byte>(rgba, checked((int)info.BytesSize64));
-            for (int i = 0, o = 0; i < rgb.Length; i += 3, o += 4)
+            for (int y = 0; y < image.Height; y++)
             {
-                widened[o] = rgb[i];
-                widened[o + 1] = rgb[i + 1];
-                widened[o + 2] = rgb[i + 2];
-                widened[o + 3] = 0xFF;
+                ReadOnlySpan<byte> rgb = image.GetRow(y);
+                var widened = new Span<byte>(rgba + ((long)y * info.RowBytes), info.RowBytes);
+                for (int i = 0, o = 0; i < rgb.Length; i += 3, o += 4)
+                {
+                    widened[o] = rgb[i];
+                    widened[o + 1] = rgb[i + 1];
+                    widened[o + 2] = rgb[i + 2];
+                    widened[o + 3] = 0xFF;
+                }
             }
 
             using var pixmap = new SKPixmap(info, (IntPtr)rgba, info.RowBytes);
