@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VisPruner.Imaging.Tests;
 
 /// <summary>
@@ -11,6 +13,9 @@ internal static class Program
         ["peak-memory", string path] => PeakMemoryProbe.Run(path),
         ["write-large", string kind, string path] => WriteLarge(kind, path),
         ["write-encoder-sample", string path] => WriteEncoderSample(path),
+        ["fuzz", ..] => MutationFuzzer.Run(
+            TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600),
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1),
         _ => Usage(),
     };
 
@@ -40,6 +45,7 @@ internal static class Program
               peak-memory <file>            decode + Phi-3.5-vision preprocessing of one file; prints peak memory as JSON
               write-large <kind> <file>     a flat 10000x10000 image: png, png-interlaced, jpeg, jpeg-progressive-cmyk
               write-encoder-sample <file>   the PNG encoder's output for EncoderSample (Fixtures/encoder)
+              fuzz [seconds] [seed]         mutation fuzzing of the decoder over the fixtures (default 600 s, seed 1)
             """);
         return 2;
     }
