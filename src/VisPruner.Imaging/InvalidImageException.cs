@@ -1,8 +1,8 @@
 namespace VisPruner.Imaging;
 
 /// <summary>
-/// Thrown when image bytes cannot be decoded: unknown or unsupported format, corrupt or truncated data,
-/// or dimensions beyond <see cref="ImageDecoderOptions.MaxPixels"/>. The message states the reason.
+/// Thrown when image bytes cannot be decoded: unknown or unsupported format, corrupt or truncated data, or a limit of
+/// <see cref="ImageDecoderOptions"/> exceeded (then as <see cref="ImageLimitExceededException"/>). The message states the reason.
 /// </summary>
 public class InvalidImageException : FormatException
 {

@@ -28,6 +28,38 @@ public sealed class ApiTests : IDisposable
     }
 
     [Fact]
+    public async Task DecodeAsync_stops_reading_past_the_size_limit()
+    {
+        var options = new ImageDecoderOptions { MaxEncodedBytes = 1 << 20 };
+        using var endless = new EndlessStream();
+        var e = await Assert.ThrowsAsync<ImageLimitExceededException>(() => ImageDecoder.DecodeAsync(endless, options));
+        Assert.Equal("MaxEncodedBytes", e.OptionName);
+        Assert.True(endless.BytesRead < 2 << 20, $"read {endless.BytesRead} bytes");
+    }
+
+    [Fact]
+    public async Task DecodeFileAsync_checks_the_file_length_before_reading_and_keeps_the_limit_name()
+    {
+        string path = Path.Combine(_folder, "big.png");
+        await File.WriteAllBytesAsync(path, Fixture.Image("png_rgb8.png"));
+        var e = await Assert.ThrowsAsync<ImageLimitExceededException>(() => ImageDecoder.DecodeFileAsync(path, new ImageDecoderOptions { MaxEncodedBytes = 100 }));
+        Assert.Equal("MaxEncodedBytes", e.OptionName);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Equal(Fixture.ExpectedRgb("png_rgb8.png"), (await ImageDecoder.DecodeFileAsync(path)).Pixels.ToArray());
+    }
+
+    [Fact]
+    public void Exif_orientation_can_be_ignored()
+    {
+        var options = new ImageDecoderOptions { ApplyExifOrientation = false };
+        RgbImage raw = ImageDecoder.Decode(Fixture.Image("jpeg_orient6.jpg"), options);
+        RgbImage upright = ImageDecoder.Decode(Fixture.Image("jpeg_orient6.jpg"));
+
+        Assert.Equal((37, 23), (raw.Width, raw.Height));
+        Assert.Equal((23, 37), (upright.Width, upright.Height));
+    }
+
+    [Fact]
     public async Task LoadPhi3VisionAsync_reads_a_model_folder_config_and_names_the_file_in_errors()
     {
         string good = Path.Combine(_folder, "processor_config.json");
@@ -65,6 +97,39 @@ public sealed class ApiTests : IDisposable
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => new Phi3VisionImageProcessor().Process([new RgbImage(4, 4)], cts.Token));
+    }
+
+    /// <summary>A network body that never ends.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            buffer.AsSpan(offset, count).Fill(0x89);
+            BytesRead += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A stream that can only be read forwards, like a network response body.</summary>

@@ -2,7 +2,7 @@ namespace VisPruner.Imaging.Tests;
 
 /// <summary>
 /// The image behind Fixtures/encoder/encoder_sample.png: bands of noise, gradients, stripes and flat colour, so
-/// the encoder's adaptive filtering picks every one of the five PNG filters somewhere.
+/// libpng's adaptive filtering has varied content to choose for.
 /// </summary>
 internal static class EncoderSample
 {

@@ -1,18 +1,16 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.IO.Compression;
+using System.Runtime.InteropServices;
+using SkiaSharp;
 
 namespace VisPruner.Imaging.Png;
 
 /// <summary>
-/// Encodes an <see cref="RgbImage"/> as a PNG file: 8-bit truecolour, not interlaced, each row filtered with
-/// whichever of the five PNG filters gives the smallest sum of absolute differences (libpng's heuristic), then
-/// deflated with the runtime's zlib.
+/// Encodes an <see cref="RgbImage"/> as a PNG file with Skia's encoder (libpng): 8-bit truecolour, not interlaced,
+/// no colour profile, libpng's adaptive choice among all five row filters, zlib level 6.
 /// </summary>
 /// <remarks>All members are thread-safe; an image must not be modified while it is being encoded.</remarks>
 public static class PngEncoder
 {
-    private const int BytesPerPixel = 3;
+    private static readonly SKPngEncoderOptions Settings = new(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 6);
 
     /// <summary>Writes the PNG file of <paramref name="image"/> to a stream.</summary>
     /// <param name="image">The image to encode.</param>
@@ -28,23 +26,8 @@ public static class PngEncoder
             throw new ArgumentException("The destination stream is not writable.", nameof(destination));
         }
 
-        destination.Write(PngChunkWriter.Signature);
-        Span<byte> header = stackalloc byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)image.Width);
-        BinaryPrimitives.WriteUInt32BigEndian(header[4..], (uint)image.Height);
-        header[8] = 8; // bit depth
-        header[9] = 2; // colour type: truecolour
-        header[10..].Clear(); // deflate, adaptive filtering, no interlace
-        PngChunkWriter.Write(destination, "IHDR"u8, header);
-
-        var idat = new IdatChunkStream(destination);
-        using (var zlib = new ZLibStream(idat, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            WriteFilteredRows(image, zlib);
-        }
-
-        idat.Complete();
-        PngChunkWriter.Write(destination, "IEND"u8, []);
+        using SKData png = EncodeToData(image);
+        png.SaveTo(destination);
     }
 
     /// <summary>Encodes <paramref name="image"/> into a new byte array holding the PNG file.</summary>
@@ -53,9 +36,8 @@ public static class PngEncoder
     public static byte[] EncodeToBytes(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var buffer = new MemoryStream();
-        Encode(image, buffer);
-        return buffer.ToArray();
+        using SKData png = EncodeToData(image);
+        return png.ToArray();
     }
 
     /// <summary>Encodes <paramref name="image"/> and writes it to a file, replacing any existing file.</summary>
@@ -73,38 +55,37 @@ public static class PngEncoder
         await File.WriteAllBytesAsync(path, png, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void WriteFilteredRows(RgbImage image, Stream output)
+    private static unsafe SKData EncodeToData(RgbImage image)
     {
-        int stride = image.Width * BytesPerPixel;
-        int candidateLength = 1 + stride; // filter type byte, then the filtered row
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((PngFilters.Count * candidateLength) + stride);
+        if ((long)image.Width * 4 > int.MaxValue)
+        {
+            throw new ArgumentException($"A {image.Width}-pixel-wide image is wider than the encoder's rows can be.", nameof(image));
+        }
+
+        // Skia has no 3-byte pixel format: widen to opaque RGBA, which the encoder writes as truecolour without alpha.
+        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        byte* rgba = (byte*)NativeMemory.Alloc((nuint)info.BytesSize64);
         try
         {
-            Span<byte> zeroRow = buffer.AsSpan(PngFilters.Count * candidateLength, stride);
-            zeroRow.Clear();
             for (int y = 0; y < image.Height; y++)
             {
-                ReadOnlySpan<byte> row = image.GetRow(y);
-                ReadOnlySpan<byte> previous = y > 0 ? image.GetRow(y - 1) : zeroRow;
-                int best = 0;
-                long bestCost = long.MaxValue;
-                for (int filter = 0; filter < PngFilters.Count; filter++)
+                ReadOnlySpan<byte> rgb = image.GetRow(y);
+                var widened = new Span<byte>(rgba + ((long)y * info.RowBytes), info.RowBytes);
+                for (int i = 0, o = 0; i < rgb.Length; i += 3, o += 4)
                 {
-                    Span<byte> candidate = buffer.AsSpan(filter * candidateLength, candidateLength);
-                    candidate[0] = (byte)filter;
-                    long cost = PngFilters.Apply((byte)filter, row, previous, BytesPerPixel, candidate[1..]);
-                    if (cost < bestCost)
-                    {
-                        (best, bestCost) = (filter, cost);
-                    }
+                    widened[o] = rgb[i];
+                    widened[o + 1] = rgb[i + 1];
+                    widened[o + 2] = rgb[i + 2];
+                    widened[o + 3] = 0xFF;
                 }
-
-                output.Write(buffer, best * candidateLength, candidateLength);
             }
+
+            using var pixmap = new SKPixmap(info, (IntPtr)rgba, info.RowBytes);
+            return pixmap.Encode(Settings) ?? throw new InvalidOperationException($"Skia could not encode a {image.Width}x{image.Height} image as PNG.");
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            NativeMemory.Free(rgba);
         }
     }
 }

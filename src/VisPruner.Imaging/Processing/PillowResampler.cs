@@ -5,9 +5,18 @@ namespace VisPruner.Imaging.Processing;
 /// kernels widened by the scale factor when shrinking (antialiasing), coefficients normalised in double and
 /// rounded to 22-bit fixed point, each pass rounded back to 8 bits. Results equal Pillow's byte for byte.
 /// </summary>
+/// <remarks>
+/// Pillow keeps one table of <c>outSize * ksize</c> coefficients, which grows with the source side: resizing a
+/// 100,000,000 x 1 image would need 800 MB of them. Here coefficients live in a table of at most
+/// <see cref="WeightBudget"/> entries, filled for as many consecutive output samples as fit; a window wider than the
+/// whole table (only for downscale factors in the tens of thousands) is summed in table-sized pieces.
+/// </remarks>
 internal static class PillowResampler
 {
-    private const int PrecisionBits = 32 - 8 - 2;
+    /// <summary>Most fixed-point weights held at once: 1 MiB.</summary>
+    internal const int WeightBudget = 1 << 18;
+
+    private const int Half = 1 << (ResampleKernel.PrecisionBits - 1);
 
     /// <summary>Resizes <paramref name="source"/>; <paramref name="verticalFirst"/> swaps the pass order, which is how
     /// Pillow would process the transposed image.</summary>
@@ -32,53 +41,115 @@ internal static class PillowResampler
 
     private static RgbImage Horizontal(RgbImage source, int width, ResampleFilter filter)
     {
-        Kernel k = Kernel.Create(source.Width, width, filter);
+        var kernel = new ResampleKernel(source.Width, width, filter);
         var output = new RgbImage(width, source.Height);
-        for (int y = 0; y < source.Height; y++)
+        int[] weights = new int[(int)Math.Min(WeightBudget, kernel.MaxTaps * width)];
+        var windows = new ResampleKernel.Window[width];
+        int[] offsets = new int[width];
+        int x = 0;
+        while (x < width)
         {
-            ReadOnlySpan<byte> src = source.GetRow(y);
-            Span<byte> dst = output.GetRow(y);
-            for (int x = 0; x < width; x++)
+            // Fill the table with the weights of output samples x .. end - 1.
+            int end = x, used = 0;
+            for (; end < width; end++)
             {
-                int first = k.Bounds[2 * x];
-                int count = k.Bounds[(2 * x) + 1];
-                ReadOnlySpan<int> w = k.Weights.AsSpan(x * k.Size, count);
-                int r = 1 << (PrecisionBits - 1), g = r, b = r;
-                ReadOnlySpan<byte> s = src.Slice(first * 3, count * 3);
-                for (int i = 0; i < w.Length; i++)
+                windows[end] = kernel.GetWindow(end);
+                if (used + windows[end].Count > weights.Length)
                 {
-                    r += s[3 * i] * w[i];
-                    g += s[(3 * i) + 1] * w[i];
-                    b += s[(3 * i) + 2] * w[i];
+                    break;
                 }
 
-                dst[3 * x] = Clip(r);
-                dst[(3 * x) + 1] = Clip(g);
-                dst[(3 * x) + 2] = Clip(b);
+                offsets[end] = used;
+                kernel.GetWeights(windows[end], 0, weights.AsSpan(used, windows[end].Count));
+                used += windows[end].Count;
             }
+
+            if (end == x)
+            {
+                HorizontalWideWindow(source, output, x, kernel, windows[x], weights);
+                x++;
+                continue;
+            }
+
+            for (int y = 0; y < source.Height; y++)
+            {
+                ReadOnlySpan<byte> src = source.GetRow(y);
+                Span<byte> dst = output.GetRow(y);
+                for (int xx = x; xx < end; xx++)
+                {
+                    ResampleKernel.Window window = windows[xx];
+                    int r = Half, g = Half, b = Half;
+                    Accumulate(src.Slice(window.First * 3, window.Count * 3), weights.AsSpan(offsets[xx], window.Count), ref r, ref g, ref b);
+                    dst[3 * xx] = Clip(r);
+                    dst[(3 * xx) + 1] = Clip(g);
+                    dst[(3 * xx) + 2] = Clip(b);
+                }
+            }
+
+            x = end;
         }
 
         return output;
     }
 
+    /// <summary>Output column <paramref name="x"/> of a window wider than the weight table: summed piece by piece,
+    /// with one accumulator per row (few rows, since the source has at least <see cref="WeightBudget"/> columns).</summary>
+    private static void HorizontalWideWindow(RgbImage source, RgbImage output, int x, ResampleKernel kernel, ResampleKernel.Window window, int[] weights)
+    {
+        int[] sums = new int[3 * source.Height];
+        sums.AsSpan().Fill(Half);
+        for (int from = 0; from < window.Count; from += weights.Length)
+        {
+            Span<int> piece = weights.AsSpan(0, Math.Min(weights.Length, window.Count - from));
+            kernel.GetWeights(window, from, piece);
+            for (int y = 0; y < source.Height; y++)
+            {
+                Accumulate(source.GetRow(y).Slice((window.First + from) * 3, piece.Length * 3), piece, ref sums[3 * y], ref sums[(3 * y) + 1], ref sums[(3 * y) + 2]);
+            }
+        }
+
+        for (int y = 0; y < source.Height; y++)
+        {
+            Span<byte> dst = output.GetRow(y).Slice(3 * x, 3);
+            dst[0] = Clip(sums[3 * y]);
+            dst[1] = Clip(sums[(3 * y) + 1]);
+            dst[2] = Clip(sums[(3 * y) + 2]);
+        }
+    }
+
+    private static void Accumulate(ReadOnlySpan<byte> samples, ReadOnlySpan<int> weights, ref int r, ref int g, ref int b)
+    {
+        for (int i = 0; i < weights.Length; i++)
+        {
+            r += samples[3 * i] * weights[i];
+            g += samples[(3 * i) + 1] * weights[i];
+            b += samples[(3 * i) + 2] * weights[i];
+        }
+    }
+
     private static RgbImage Vertical(RgbImage source, int height, ResampleFilter filter)
     {
-        Kernel k = Kernel.Create(source.Height, height, filter);
+        var kernel = new ResampleKernel(source.Height, height, filter);
         var output = new RgbImage(source.Width, height);
         int rowBytes = source.Width * 3;
         int[] accumulator = new int[rowBytes];
+        int[] weights = new int[(int)Math.Min(WeightBudget, kernel.MaxTaps)];
         for (int y = 0; y < height; y++)
         {
-            accumulator.AsSpan().Fill(1 << (PrecisionBits - 1));
-            int first = k.Bounds[2 * y];
-            int count = k.Bounds[(2 * y) + 1];
-            for (int i = 0; i < count; i++)
+            accumulator.AsSpan().Fill(Half);
+            ResampleKernel.Window window = kernel.GetWindow(y);
+            for (int from = 0; from < window.Count; from += weights.Length)
             {
-                int w = k.Weights[(y * k.Size) + i];
-                ReadOnlySpan<byte> src = source.GetRow(first + i);
-                for (int j = 0; j < rowBytes; j++)
+                Span<int> piece = weights.AsSpan(0, Math.Min(weights.Length, window.Count - from));
+                kernel.GetWeights(window, from, piece);
+                for (int i = 0; i < piece.Length; i++)
                 {
-                    accumulator[j] += src[j] * w;
+                    int w = piece[i];
+                    ReadOnlySpan<byte> src = source.GetRow(window.First + from + i);
+                    for (int j = 0; j < rowBytes; j++)
+                    {
+                        accumulator[j] += src[j] * w;
+                    }
                 }
             }
 
@@ -92,73 +163,5 @@ internal static class PillowResampler
         return output;
     }
 
-    private static byte Clip(int value) => (byte)Math.Clamp(value >> PrecisionBits, 0, 255);
-
-    /// <summary>Per output sample: first input index, tap count, and fixed-point weights.</summary>
-    private sealed class Kernel
-    {
-        public required int Size { get; init; }
-
-        public required int[] Bounds { get; init; }
-
-        public required int[] Weights { get; init; }
-
-        public static Kernel Create(int inSize, int outSize, ResampleFilter filter)
-        {
-            double support = filter == ResampleFilter.Bilinear ? 1.0 : 2.0;
-            double scale = (double)inSize / outSize;
-            double filterScale = Math.Max(scale, 1.0);
-            support *= filterScale;
-            int size = ((int)Math.Ceiling(support) * 2) + 1;
-            int[] bounds = new int[outSize * 2];
-            int[] weights = new int[outSize * size];
-            double[] taps = new double[size];
-            for (int xx = 0; xx < outSize; xx++)
-            {
-                double center = (xx + 0.5) * scale;
-                double ss = 1.0 / filterScale;
-                int xmin = Math.Max((int)(center - support + 0.5), 0);
-                int xmax = Math.Min((int)(center + support + 0.5), inSize) - xmin;
-                double sum = 0.0;
-                for (int x = 0; x < xmax; x++)
-                {
-                    double w = Evaluate(filter, (x + xmin - center + 0.5) * ss);
-                    taps[x] = w;
-                    sum += w;
-                }
-
-                for (int x = 0; x < xmax; x++)
-                {
-                    double w = sum != 0.0 ? taps[x] / sum : taps[x];
-                    weights[(xx * size) + x] = (int)(w < 0 ? -0.5 + (w * (1 << PrecisionBits)) : 0.5 + (w * (1 << PrecisionBits)));
-                }
-
-                bounds[2 * xx] = xmin;
-                bounds[(2 * xx) + 1] = xmax;
-            }
-
-            return new Kernel { Size = size, Bounds = bounds, Weights = weights };
-        }
-
-        private static double Evaluate(ResampleFilter filter, double x)
-        {
-            x = Math.Abs(x);
-            if (filter == ResampleFilter.Bilinear)
-            {
-                return x < 1.0 ? 1.0 - x : 0.0;
-            }
-
-            const double A = -0.5;
-            return x < 1.0 ? ((((A + 2.0) * x) - (A + 3.0)) * x * x) + 1
-                : x < 2.0 ? ((((x - 5) * x) + 8) * x - 4) * A
-                : 0.0;
-        }
-    }
-}
-
-/// <summary>Pillow's resampling filters used by the processors.</summary>
-internal enum ResampleFilter
-{
-    Bilinear,
-    Bicubic,
+    private static byte Clip(int value) => (byte)Math.Clamp(value >> ResampleKernel.PrecisionBits, 0, 255);
 }
