@@ -58,7 +58,8 @@ public static class ToolCallGrammar
         var grammar = new StringBuilder();
         if (callRequired)
         {
-            grammar.Append(Invariant($"start: {open} call {close}")).Append(singleCall ? "\n" : Invariant($" (\"\\n\" {open} call {close})*\n"));
+            // An optional space first: SentencePiece models start a reply with a word marker (the "▁" of "▁<").
+            grammar.Append(Invariant($"start: \" \"? {open} call {close}")).Append(singleCall ? "\n" : Invariant($" (\"\\n\" {open} call {close})*\n"));
         }
         else
         {

@@ -95,7 +95,7 @@ public sealed class FunctionChoiceTests(ScriptedModels models)
     {
         var invocations = new List<string>();
         (ChatMessageContent answer, IReadOnlyList<ModelRequest> requests) = await models.RunAsync(
-            [Replies.Call(KernelFunctionName), Replies.Answer],
+            [Replies.CallOnly(KernelFunctionName), Replies.Answer],
             model => AskAsync(model, FunctionChoiceBehavior.Required(), invocations));
         (_, IReadOnlyList<ModelRequest> auto) = await ScriptedModels.RecordAsync(models.Random, model => AskAsync(model, FunctionChoiceBehavior.Auto(autoInvoke: false), [], maxTokens: 1));
 
