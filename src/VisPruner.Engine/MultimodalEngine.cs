@@ -30,6 +30,7 @@ public sealed partial class MultimodalEngine : IDisposable
     private readonly GenerationLoop _loop;
     private readonly ArrivalOrderGate _turn = new();
     private readonly CancellationTokenSource _disposing = new();
+    private readonly MultimodalEngineOptions _options;
     private readonly ILogger _logger;
     private int _disposed;
 
@@ -40,6 +41,7 @@ public sealed partial class MultimodalEngine : IDisposable
         _model = model;
         _pipeline = pipeline;
         _loop = new GenerationLoop(model, pipeline, config, options);
+        _options = options;
         _logger = logger;
     }
 
@@ -184,10 +186,11 @@ public sealed partial class MultimodalEngine : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        RequestImage[] read = await RequestImages.ReadAsync([image], _options.ImageLimits, linked.Token).ConfigureAwait(false);
         await _turn.EnterAsync(linked.Token).ConfigureAwait(false);
         try
         {
-            return await _pipeline.SelectAsync(image, pruning, linked.Token).ConfigureAwait(false);
+            return await _pipeline.SelectAsync(read[0], pruning, linked.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -217,10 +220,22 @@ public sealed partial class MultimodalEngine : IDisposable
     {
         try
         {
+            AdmittedRequest admitted;
+            try
+            {
+                admitted = await _loop.AdmitAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Refused before its turn came: give the place back once it does.
+                _ = turn.ContinueWith(t => _turn.Exit(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw;
+            }
+
             await turn.ConfigureAwait(false);
             try
             {
-                await _loop.RunAsync(request, update => writer.TryWrite(update), cancellationToken).ConfigureAwait(false);
+                await _loop.RunAsync(admitted, update => writer.TryWrite(update), cancellationToken).ConfigureAwait(false);
             }
             finally
             {

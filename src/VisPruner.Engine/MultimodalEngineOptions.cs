@@ -1,3 +1,4 @@
+using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
 
 namespace VisPruner.Engine;
@@ -45,8 +46,8 @@ public sealed class MultimodalEngineOptions
     /// <summary>Gets or sets the default visual-token pruning of every request (a request may override it).</summary>
     public VisualTokenPruningOptions Pruning { get; set; } = new();
 
-    /// <summary>Gets or sets the largest image, in pixels, accepted for decoding (checked before allocating). Default 100 million.</summary>
-    public long MaxImagePixels { get; set; } = 100_000_000;
+    /// <summary>Gets or sets the caps on a request's images, checked from their headers before anything is decoded.</summary>
+    public ImageLimits ImageLimits { get; set; } = new();
 
     /// <summary>
     /// Gets or sets whether ONNX Runtime and ONNX Runtime GenAI may collect usage telemetry (they then write files under
@@ -65,7 +66,12 @@ public sealed class MultimodalEngineOptions
         Require(VisionFeatureCacheBytes >= 0, nameof(VisionFeatureCacheBytes), VisionFeatureCacheBytes, "must not be negative (0 disables the cache)");
         Require(ContinuableGenerators is >= 0 and <= 64, nameof(ContinuableGenerators), ContinuableGenerators, "must be in 0..64");
         Require(ContinuationHeadroom >= 0, nameof(ContinuationHeadroom), ContinuationHeadroom, "must not be negative");
-        Require(MaxImagePixels > 0, nameof(MaxImagePixels), MaxImagePixels, "must be positive");
+        if (ImageLimits is null)
+        {
+            throw new ArgumentException("MultimodalEngineOptions.ImageLimits must not be null.", nameof(ImageLimits));
+        }
+
+        ImageLimits.Validate();
         if (Pruning is null)
         {
             throw new ArgumentException("MultimodalEngineOptions.Pruning must not be null.", nameof(Pruning));

@@ -60,7 +60,13 @@ internal static class ToolJson
             PythonJson.WriteString(tool.Description, builder);
         }
 
-        builder.Append(", \"parameters\": ").Append(PythonJson.Format(tool.ParametersSchemaJson, $"parameter schema of the '{tool.Name}' tool"));
+        string schema = PythonJson.Format(tool.ParametersSchemaJson, $"parameter schema of the '{tool.Name}' tool");
+        if (!schema.StartsWith('{'))
+        {
+            throw new ArgumentException($"The parameter schema of the '{tool.Name}' tool must be a JSON object.", nameof(tool));
+        }
+
+        builder.Append(", \"parameters\": ").Append(schema);
         builder.Append('}');
     }
 }

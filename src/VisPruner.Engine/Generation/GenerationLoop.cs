@@ -33,13 +33,24 @@ internal sealed class GenerationLoop : IDisposable
         _kvBytesPerToken = 2L * decoder.NumHiddenLayers * decoder.NumKeyValueHeads * decoder.HeadSize * sizeof(float);
     }
 
-    /// <summary>Runs <paramref name="request"/>, handing each update to <paramref name="emit"/> (which must not block).</summary>
-    public async Task RunAsync(GenerationRequest request, Action<GenerationUpdate> emit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks <paramref name="request"/>'s settings and reads its images, headers checked against the caps: everything
+    /// that can be done before the request's turn, so a slow input or a refusal never holds the engine.
+    /// </summary>
+    public async Task<AdmittedRequest> AdmitAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         SearchSettings settings = SearchSettings.Resolve(request.Options, _config.Search, _options.PastPresentShareBuffer);
+        RequestImage[] images = await RequestImages.ReadAsync(request.Images, _options.ImageLimits, cancellationToken).ConfigureAwait(false);
+        return new AdmittedRequest(request, settings, images, start);
+    }
+
+    /// <summary>Runs an admitted request, handing each update to <paramref name="emit"/> (which must not block).</summary>
+    public async Task RunAsync(AdmittedRequest admitted, Action<GenerationUpdate> emit, CancellationToken cancellationToken)
+    {
+        (GenerationRequest request, SearchSettings settings, RequestImage[] images, long start) = admitted;
         int contextLength = Math.Min(_config.Model.ContextLength, _config.Search.MaxLength);
-        PreparedPrompt prompt = await _pipeline.PrepareAsync(request, contextLength, cancellationToken).ConfigureAwait(false);
+        PreparedPrompt prompt = await _pipeline.PrepareAsync(request, images, contextLength, cancellationToken).ConfigureAwait(false);
         await DedicatedThread.Run(() => Generate(request.Options, settings, prompt, contextLength, start, emit, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
     }
@@ -181,3 +192,10 @@ internal sealed class GenerationLoop : IDisposable
         }
     }
 }
+
+/// <summary>A request whose settings are checked and whose images are read, waiting for its turn.</summary>
+/// <param name="Request">The request.</param>
+/// <param name="Settings">Its resolved decoding settings.</param>
+/// <param name="Images">Its images, read and identified.</param>
+/// <param name="Start">When it arrived (a <see cref="Stopwatch"/> timestamp): time to first token counts from here.</param>
+internal sealed record AdmittedRequest(GenerationRequest Request, SearchSettings Settings, RequestImage[] Images, long Start);

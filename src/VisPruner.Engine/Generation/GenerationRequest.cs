@@ -16,6 +16,11 @@ public sealed record GenerationRequest
     public GenerationRequest(IReadOnlyList<ChatTurn> messages, IReadOnlyList<ImageInput>? images = null, GenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            throw new ArgumentException("A request needs at least one message.", nameof(messages));
+        }
+
         Messages = messages;
         Images = images ?? [];
         Options = options ?? new GenerationOptions();

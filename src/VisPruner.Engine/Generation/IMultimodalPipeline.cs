@@ -8,9 +8,12 @@ namespace VisPruner.Engine.Generation;
 /// </summary>
 internal interface IMultimodalPipeline : IDisposable
 {
-    /// <summary>Renders the chat, encodes its images and assembles the prompt, checking it fits <paramref name="contextLength"/>.</summary>
-    Task<PreparedPrompt> PrepareAsync(GenerationRequest request, int contextLength, CancellationToken cancellationToken);
+    /// <summary>
+    /// Renders the chat, checks the prompt fits <paramref name="contextLength"/> from the images' headers, then encodes the
+    /// images one at a time and assembles the prompt.
+    /// </summary>
+    Task<PreparedPrompt> PrepareAsync(GenerationRequest request, IReadOnlyList<RequestImage> images, int contextLength, CancellationToken cancellationToken);
 
     /// <summary>Encodes one image and returns the rows <paramref name="pruning"/> keeps (null: the engine's default).</summary>
-    Task<VisualTokenSelection> SelectAsync(ImageInput image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken);
+    Task<VisualTokenSelection> SelectAsync(RequestImage image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken);
 }

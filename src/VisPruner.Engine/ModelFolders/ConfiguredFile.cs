@@ -25,5 +25,34 @@ internal static class ConfiguredFile
         {
             throw new FileNotFoundException($"The model folder has no tokenizer: {tokenizer} does not exist.", tokenizer);
         }
+
+        // GenAI reports a malformed tokenizer file without naming it ("Failed to parse config json"): check them first.
+        RequireJsonObject(tokenizer);
+        string tokenizerConfig = Path.Combine(folder, TokenizerConfigFileName);
+        if (File.Exists(tokenizerConfig))
+        {
+            RequireJsonObject(tokenizerConfig);
+        }
+    }
+
+    /// <summary>The tokenizer's settings file (chat template, special tokens); optional.</summary>
+    public const string TokenizerConfigFileName = "tokenizer_config.json";
+
+    /// <exception cref="ModelFolderException">The file is not a JSON object; the exception names it.</exception>
+    private static void RequireJsonObject(string path)
+    {
+        try
+        {
+            using FileStream file = File.OpenRead(path);
+            using var document = System.Text.Json.JsonDocument.Parse(file, new System.Text.Json.JsonDocumentOptions { MaxDepth = 256 });
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new ModelFolderException(Path.GetFileName(path), null, "must hold a JSON object.");
+            }
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new ModelFolderException(Path.GetFileName(path), null, $"is not valid JSON ({ex.Message})", ex);
+        }
     }
 }

@@ -5,6 +5,7 @@ using VisPruner.Engine.ModelFolders;
 using VisPruner.Imaging;
 using VisPruner.Imaging.Phi3Vision;
 using Microsoft.ML.OnnxRuntime;
+using VisPruner.Engine.Generation;
 using VisPruner.Engine.Runtime;
 
 namespace VisPruner.Engine.Phi3Vision;
@@ -35,36 +36,24 @@ internal sealed class Phi3VisionEncoder : IDisposable
         _config = config;
         _processor = processor;
         _hidden = hidden;
-        _decoderOptions = new ImageDecoderOptions { MaxPixels = options.MaxImagePixels };
+        _decoderOptions = RequestImages.DecoderOptions(options.ImageLimits);
         _cache = options.VisionFeatureCacheBytes > 0 ? new BoundedLruCache<string, EncodedImage>(options.VisionFeatureCacheBytes, e => e.SizeInBytes) : null;
     }
 
     /// <summary>
-    /// First phase: finds the image in the cache, or decodes it; either way its token layout is then known,
-    /// so the prompt length can be checked before the vision encoder runs.
+    /// First phase, from the header alone: finds the image in the cache or works out its token layout, so the prompt length
+    /// can be checked before anything is decoded.
     /// </summary>
-    public ImageJob Load(ReadOnlyMemory<byte> bytes, int imageNumber, EncodeTiming timing)
+    public ImageJob Plan(RequestImage image, EncodeTiming timing)
     {
-        string key = Convert.ToHexString(SHA256.HashData(bytes.Span));
+        string key = Convert.ToHexString(SHA256.HashData(image.Bytes.Span));
         if (_cache is not null && _cache.TryGet(key, out EncodedImage? cached))
         {
             timing.CachedImages++;
-            return new ImageJob(key, null, cached.Layout, cached);
+            return new ImageJob(key, image, cached.Layout, cached);
         }
 
-        long start = Stopwatch.GetTimestamp();
-        RgbImage image;
-        try
-        {
-            image = ImageDecoder.Decode(bytes.Span, _decoderOptions);
-        }
-        catch (InvalidImageException ex)
-        {
-            throw new InvalidImageException($"Image {imageNumber} of the request cannot be decoded: {ex.Message}", ex);
-        }
-
-        timing.Preprocessing += Stopwatch.GetElapsedTime(start);
-        return new ImageJob(key, image, _processor.GetLayout(image.Width, image.Height), null);
+        return new ImageJob(key, image, _processor.GetLayout(image.Header.UprightWidth, image.Header.UprightHeight), null);
     }
 
     /// <summary>Second phase: preprocesses and runs the vision encoder, unless the features were cached.</summary>
@@ -76,7 +65,8 @@ internal sealed class Phi3VisionEncoder : IDisposable
         }
 
         long start = Stopwatch.GetTimestamp();
-        Phi3VisionInputs inputs = _processor.Process([job.Image!], cancellationToken);
+        RgbImage decoded = RequestImages.Numbered(job.Image.Number, () => ImageDecoder.Decode(job.Image.Bytes.Span, _decoderOptions, cancellationToken));
+        Phi3VisionInputs inputs = _processor.Process([decoded], cancellationToken);
         Phi3VisionImageLayout layout = inputs.Layouts[0];
         long encoderStart = Stopwatch.GetTimestamp();
         timing.Preprocessing += Stopwatch.GetElapsedTime(start, encoderStart);
@@ -129,8 +119,8 @@ internal sealed class Phi3VisionEncoder : IDisposable
     }
 }
 
-/// <summary>An image between the two phases: its cache key, its decoded pixels or cached features, and its layout.</summary>
-internal sealed record ImageJob(string Key, RgbImage? Image, Phi3VisionImageLayout Layout, EncodedImage? Cached);
+/// <summary>An image between the two phases: its cache key, its bytes, its layout and, if cached, its features.</summary>
+internal sealed record ImageJob(string Key, RequestImage Image, Phi3VisionImageLayout Layout, EncodedImage? Cached);
 
 /// <summary>Time and cache counts accumulated while encoding a request's images.</summary>
 internal sealed class EncodeTiming

@@ -38,7 +38,16 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         VisionConfig vision = config.Model.Vision
             ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", "is missing; phi3v folders have a vision model.");
         string processorPath = ConfiguredFile.Require(Path.Combine(folder, vision.ConfigFileName), "image processor configuration");
-        Phi3VisionProcessorOptions processorOptions = await ProcessorConfig.LoadPhi3VisionAsync(processorPath, cancellationToken).ConfigureAwait(false);
+        Phi3VisionProcessorOptions processorOptions;
+        try
+        {
+            processorOptions = await ProcessorConfig.LoadPhi3VisionAsync(processorPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelFolderException(vision.ConfigFileName, null, ex.Message, ex);
+        }
+
         (InferenceSession visionSession, Phi3VisionTap tap) = Phi3VisionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
         {
@@ -60,22 +69,16 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         }
     }
 
-    public async Task<PreparedPrompt> PrepareAsync(GenerationRequest request, int contextLength, CancellationToken cancellationToken)
+    public async Task<PreparedPrompt> PrepareAsync(GenerationRequest request, IReadOnlyList<RequestImage> images, int contextLength, CancellationToken cancellationToken)
     {
         RenderedPrompt rendered = _template.Render(request.Messages, new ChatTemplateOptions { Tools = request.Tools });
-        if (rendered.ImageCount != request.Images.Count)
+        if (rendered.ImageCount != images.Count)
         {
-            throw new ArgumentException(
-                $"The messages hold {rendered.ImageCount} image(s) but the request carries {request.Images.Count}.", nameof(request));
+            throw new ArgumentException($"The messages hold {rendered.ImageCount} image(s) but the request carries {images.Count}.", nameof(request));
         }
 
         var timing = new EncodeTiming();
-        var jobs = new ImageJob[request.Images.Count];
-        for (int i = 0; i < jobs.Length; i++)
-        {
-            ReadOnlyMemory<byte> bytes = await request.Images[i].ReadAsync(cancellationToken).ConfigureAwait(false);
-            jobs[i] = _encoder.Load(bytes, i + 1, timing);
-        }
+        ImageJob[] jobs = [.. images.Select(image => _encoder.Plan(image, timing))];
 
         VisualTokenPruningOptions pruning = request.Options.Pruning ?? _defaultPruning;
         pruning.Validate();
@@ -91,7 +94,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             throw new PromptTooLongException(textTokens + fewestVisual, fewestVisual, contextLength);
         }
 
-        (float[] keptFeatures, long[] keptCounts, string identity, ImageTokenStatistics[] images, TimeSpan pruningTime) =
+        (float[] keptFeatures, long[] keptCounts, string identity, ImageTokenStatistics[] statistics, TimeSpan pruningTime) =
             await DedicatedThread.Run(() => EncodeAndPrune(jobs, timing, pruning, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         int[] inputIds = AssembleInputIds(textChunks, keptCounts);
@@ -101,7 +104,7 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
             throw new PromptTooLongException(inputIds.Length, visualTokens, contextLength);
         }
 
-        return new PreparedPrompt(inputIds, keptFeatures, keptCounts, identity, images, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
+        return new PreparedPrompt(inputIds, keptFeatures, keptCounts, identity, statistics, timing.CachedImages, timing.Preprocessing, timing.Vision, pruningTime);
     }
 
     /// <summary>Runs the vision encoder on every image not cached and keeps each image's selected feature rows.</summary>
@@ -135,16 +138,15 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         return ([.. keptFeatures], keptCounts, identity.ToString(), images, pruningTime);
     }
 
-    public async Task<VisualTokenSelection> SelectAsync(ImageInput image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken)
+    public async Task<VisualTokenSelection> SelectAsync(RequestImage image, VisualTokenPruningOptions? pruning, CancellationToken cancellationToken)
     {
         pruning ??= _defaultPruning;
         pruning.Validate();
-        ReadOnlyMemory<byte> bytes = await image.ReadAsync(cancellationToken).ConfigureAwait(false);
         return await DedicatedThread.Run(
             () =>
             {
                 var timing = new EncodeTiming();
-                EncodedImage encoded = _encoder.Encode(_encoder.Load(bytes, 1, timing), timing, cancellationToken);
+                EncodedImage encoded = _encoder.Encode(_encoder.Plan(image, timing), timing, cancellationToken);
                 return new VisualTokenSelection(encoded.Layout, Phi3VisionTokenPruner.SelectRows(encoded, _hidden, pruning));
             },
             cancellationToken).ConfigureAwait(false);

@@ -55,7 +55,8 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
         var options = new MultimodalEngineOptions { Pruning = VisualTokenPruningOptions.Disabled, VisionFeatureCacheBytes = 0 };
         using GenAiModel model = GenAiModel.Load(folder.Path, config, options);
         using IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(folder.Path, config, model, options, NullLogger.Instance, CancellationToken.None);
-        PreparedPrompt prompt = await pipeline.PrepareAsync(request, config.Model.ContextLength, CancellationToken.None);
+        RequestImage[] read = await RequestImages.ReadAsync(request.Images, options.ImageLimits, CancellationToken.None);
+        PreparedPrompt prompt = await pipeline.PrepareAsync(request, read, config.Model.ContextLength, CancellationToken.None);
         int hidden = config.Model.Decoder.HiddenSize;
         (float[] engineLogits, _) = RunHooked(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden);
         float[] ourLogits = engineLogits;

@@ -55,7 +55,8 @@ public sealed class PruningEndToEndTests(TinyModelFixture models) : IClassFixtur
         (InferenceSession session, Phi3VisionTap tap) = Phi3VisionTap.Load(Path.Combine(folder, config.Model.Vision!.FileName), engineOptions, NullLogger.Instance);
         using var encoder = new Phi3VisionEncoder(session, tap, config.Model.Vision, new Phi3VisionImageProcessor(new Phi3VisionProcessorOptions { NumCrops = 4 }), hidden, engineOptions);
         var timing = new EncodeTiming();
-        EncodedImage encoded = encoder.Encode(encoder.Load(Image, 1, timing), timing, CancellationToken.None);
+        RequestImage[] read = await RequestImages.ReadAsync([ImageInput.FromBytes(Image)], engineOptions.ImageLimits, CancellationToken.None);
+        EncodedImage encoded = encoder.Encode(encoder.Plan(read[0], timing), timing, CancellationToken.None);
         int[] rows = Phi3VisionTokenPruner.SelectRows(encoded, hidden, pruning);
 
         RenderedPrompt prompt = ChatTemplateCatalog.ForModelType("phi3v").Render([new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is shown?")])]);
