@@ -25,10 +25,17 @@ public sealed class VisPrunerChatOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether images may come from <c>http</c>/<c>https</c> URIs, downloaded when the
-    /// request runs. Default false: only in-memory data and <c>file:</c> URIs are read, so a prompt cannot make the
+    /// request runs. Default false: only in-memory data (and <c>file:</c> URIs in <see cref="AllowedImageFolders"/>) are read, so a prompt cannot make the
     /// server fetch arbitrary addresses.
     /// </summary>
     public bool AllowRemoteImageUris { get; set; }
+
+    /// <summary>
+    /// Gets the folders from which <c>file:</c> image URIs may be read. Empty by default: a <c>file:</c> URI is then refused,
+    /// so a message cannot make the host read its files. A URI is read only when its final target (links resolved) is a
+    /// regular file inside one of these folders; a missing file and a refused one give the same error.
+    /// </summary>
+    public IList<string> AllowedImageFolders { get; } = [];
 
     /// <summary>Gets or sets the largest remote image, in bytes, downloaded when <see cref="AllowRemoteImageUris"/> is set. Default 20 MB.</summary>
     public long MaxRemoteImageBytes { get; set; } = 20_000_000;

@@ -29,7 +29,11 @@ public sealed class ChatHistoryImageTests(ScriptedModels models)
     [MemberData(nameof(Sources))]
     public async Task An_image_reaches_the_model_and_is_pruned_as_when_sent_through_IChatClient(string source)
     {
-        Kernel kernel = Kernel.CreateBuilder().AddVisPrunerChatCompletion(models.Random.Configure).Build();
+        Kernel kernel = Kernel.CreateBuilder().AddVisPrunerChatCompletion(options =>
+        {
+            models.Random.Configure(options);
+            options.AllowedImageFolders.Add(Path.GetDirectoryName(ScriptedModels.HouseImage)!); // file: URIs are read only from allowed folders
+        }).Build();
         var history = new ChatHistory();
         history.AddUserMessage([Image(source), new SKText("What is in this picture?")]);
 
@@ -50,7 +54,11 @@ public sealed class ChatHistoryImageTests(ScriptedModels models)
     [Fact]
     public async Task An_image_without_a_media_type_is_refused_with_a_clear_error()
     {
-        Kernel kernel = Kernel.CreateBuilder().AddVisPrunerChatCompletion(models.Random.Configure).Build();
+        Kernel kernel = Kernel.CreateBuilder().AddVisPrunerChatCompletion(options =>
+        {
+            models.Random.Configure(options);
+            options.AllowedImageFolders.Add(Path.GetDirectoryName(ScriptedModels.HouseImage)!); // file: URIs are read only from allowed folders
+        }).Build();
         var history = new ChatHistory();
         history.AddUserMessage([new SKImage(House, mimeType: null), new SKText("What is in this picture?")]);
 

@@ -44,7 +44,7 @@ public sealed class ClientServiceTests(TinyModels models)
         client.Dispose();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync("Hi"));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.CompleteAsync(new Engine.Generation.GenerationRequest([])));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.CompleteAsync(new Engine.Generation.GenerationRequest([new Engine.ChatTemplates.ChatTurn(Engine.ChatTemplates.TurnRole.User, "Hi")])));
     }
 
     [Fact]

@@ -10,9 +10,10 @@ public sealed class ImageInputTests(TinyModels models)
     [Fact]
     public async Task A_file_uri_and_the_same_bytes_as_DataContent_are_the_same_image()
     {
-        VisPrunerChatClient client = await models.RandomClientAsync();
+        string folder = models.NewFolder();
+        VisPrunerChatClient client = FilesFrom(await models.RandomClientAsync(), folder);
         byte[] image = TestImages.Bmp(500, 400, variant: 7);
-        string path = Path.Combine(models.NewFolder(), "photo.bmp");
+        string path = Path.Combine(folder, "photo.bmp");
         await File.WriteAllBytesAsync(path, image);
 
         ChatResponse fromFile = await client.GetResponseAsync(
@@ -57,15 +58,50 @@ public sealed class ImageInputTests(TinyModels models)
     }
 
     [Fact]
-    public async Task A_missing_image_file_is_reported_with_its_path()
+    public async Task File_uris_are_refused_unless_their_folder_is_allowed()
     {
-        VisPrunerChatClient client = await models.RandomClientAsync();
-        string path = Path.Combine(models.NewFolder(), "missing.png");
-        ChatMessage message = new(ChatRole.User, [new UriContent(new Uri(path), "image/png")]);
+        string folder = models.NewFolder();
+        string path = Path.Combine(folder, "photo.bmp");
+        await File.WriteAllBytesAsync(path, TestImages.Bmp(64, 64));
+        ChatMessage message = new(ChatRole.User, [new UriContent(new Uri(path), "image/bmp"), new TextContent("What?")]);
 
-        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => client.GetResponseAsync([message], OneToken));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => models.RandomClientAsync().Result.GetResponseAsync([message], OneToken));
+        ChatResponse allowed = await FilesFrom(await models.RandomClientAsync(), folder).GetResponseAsync([message], OneToken);
+        Assert.True(allowed.Usage!.AdditionalCounts![VisPrunerPropertyNames.VisualTokensBeforePruning] > 0);
+    }
 
-        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    [Fact]
+    public async Task A_missing_file_a_refused_file_a_device_and_a_link_out_of_the_folder_give_the_same_error()
+    {
+        string folder = models.NewFolder(), outside = models.NewFolder();
+        string secret = Path.Combine(outside, "secret.png");
+        await File.WriteAllBytesAsync(secret, TestImages.Bmp(64, 64));
+        string link = Path.Combine(folder, "link.png");
+        File.CreateSymbolicLink(link, secret);
+        VisPrunerChatClient client = FilesFrom(await models.RandomClientAsync(), folder, "/dev");
+        string[] paths = [Path.Combine(folder, "missing.png"), secret, link, .. OperatingSystem.IsLinux() ? new[] { "/dev/zero" } : []];
+
+        var messages = new List<string>();
+        foreach (string path in paths)
+        {
+            var uri = new Uri(path);
+            ChatMessage message = new(ChatRole.User, [new UriContent(uri, "image/png"), new TextContent("What?")]);
+            var error = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => client.GetResponseAsync([message], OneToken));
+            messages.Add(error.Message.Replace(uri.ToString(), "<uri>", StringComparison.Ordinal));
+        }
+
+        Assert.Single(messages.Distinct());
+    }
+
+    private static VisPrunerChatClient FilesFrom(VisPrunerChatClient shared, params string[] folders)
+    {
+        var options = new VisPrunerChatOptions();
+        foreach (string folder in folders)
+        {
+            options.AllowedImageFolders.Add(folder);
+        }
+
+        return new VisPrunerChatClient(shared.Engine, options);
     }
 
     public static TheoryData<AIContent, string> UnsupportedContents => new()
