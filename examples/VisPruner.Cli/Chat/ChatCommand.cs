@@ -83,7 +83,14 @@ internal static class ChatCommand
             }
 
             Console.Error.Write($"Loading {modelFolder} ... ");
-            using VisPrunerChatClient client = await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = modelFolder }, cancellationToken: cancellationToken);
+            // The images named on the command line are the only files the client may read.
+            var clientOptions = new VisPrunerChatOptions { ModelFolder = modelFolder };
+            foreach (string folder in imagePaths.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
+            {
+                clientOptions.AllowedImageFolders.Add(folder);
+            }
+
+            using VisPrunerChatClient client = await VisPrunerChatClient.LoadAsync(clientOptions, cancellationToken: cancellationToken);
             Console.Error.WriteLine($"{client.Engine.ModelType}, {load.Elapsed.TotalSeconds:F1} s");
 
             var messages = new List<ChatMessage>();
