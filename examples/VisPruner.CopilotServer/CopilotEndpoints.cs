@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -9,38 +8,51 @@ namespace VisPruner.CopilotServer;
 /// <summary>
 /// <c>POST /chat</c>: a multipart form with one or more <c>image</c> files, a <c>question</c>, and optionally
 /// <c>detail</c> (low/high/auto) and <c>tokens_per_image</c>; the answer streams back as server-sent events:
-/// <c>delta</c> events carry text, one <c>usage</c> event carries the token and pruning figures.
+/// <c>delta</c> events carry text, one <c>usage</c> event carries the token and pruning figures. A request the server
+/// cannot serve as sent (a bad image, a format it cannot read, too many or too large images, a bad setting) gets a
+/// problem-details answer with status 400, 413 or 415, found before the stream starts, and is logged below error level.
 /// </summary>
-internal static class CopilotEndpoints
+internal static partial class CopilotEndpoints
 {
-    private const long MaxImageBytes = 20_000_000;
-
     public static void MapCopilot(this WebApplication app)
     {
         app.MapGet("/", () => Results.Content(IndexPage, "text/html; charset=utf-8"));
         app.MapPost("/chat", ChatAsync);
     }
 
-    private static async Task<IResult> ChatAsync(HttpRequest request, IChatClient chat, CancellationToken cancellationToken)
+    private static async Task<IResult> ChatAsync(HttpRequest request, IChatClient chat, ILogger<ChatRequestLog> logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AnswerAsync(request, chat, cancellationToken);
+        }
+        catch (Exception ex) when (UserErrors.StatusFor(ex) is int status)
+        {
+            LogRefused(logger, status, ex.Message);
+            return Results.Problem(detail: ex.Message, statusCode: status, title: UserErrors.TitleFor(status));
+        }
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpRequest request, IChatClient chat, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
-            return Results.BadRequest("Send a multipart form with 'image' files and a 'question'.");
+            throw new ArgumentException("Send a multipart form with 'image' files and a 'question'.");
         }
 
         IFormCollection form = await request.ReadFormAsync(cancellationToken);
         string question = form["question"].ToString();
         if (string.IsNullOrWhiteSpace(question))
         {
-            return Results.BadRequest("The form needs a 'question'.");
+            throw new ArgumentException("The form needs a 'question'.");
         }
 
         var contents = new List<AIContent>();
         foreach (IFormFile file in form.Files.GetFiles("image"))
         {
-            if (!file.ContentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || file.Length is 0 or > MaxImageBytes)
+            if (!file.ContentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
             {
-                return Results.BadRequest($"'{file.FileName}' is not an image of at most {MaxImageBytes} bytes.");
+                throw new VisPruner.Imaging.UnsupportedImageFormatException($"'{file.FileName}' is sent as {file.ContentType}, not as an image.");
             }
 
             using var buffer = new MemoryStream((int)file.Length);
@@ -56,19 +68,40 @@ internal static class CopilotEndpoints
 
         contents.Add(new TextContent(question));
         var options = new ChatOptions();
-        if (int.TryParse(form["tokens_per_image"], NumberStyles.Integer, CultureInfo.InvariantCulture, out int tokens))
+        if (form["tokens_per_image"].ToString() is { Length: > 0 } tokensText)
         {
-            options.AdditionalProperties = new() { ["vispruner.tokens_per_image"] = tokens };
+            options.AdditionalProperties = new()
+            {
+                ["vispruner.tokens_per_image"] = int.TryParse(tokensText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int tokens)
+                    ? tokens
+                    : throw new ArgumentException($"'tokens_per_image' is '{tokensText}', not a whole number."),
+            };
         }
 
-        return TypedResults.ServerSentEvents(StreamAsync(chat, [new ChatMessage(ChatRole.User, contents)], options, cancellationToken));
+        // The first update comes after the images are read, checked, encoded and the prompt assembled: every mistake in the
+        // request shows by then, while an error status can still be sent.
+        IAsyncEnumerator<ChatResponseUpdate> updates = chat.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, contents)], options, cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        bool more;
+        try
+        {
+            more = await updates.MoveNextAsync();
+        }
+        catch
+        {
+            await updates.DisposeAsync();
+            throw;
+        }
+
+        return TypedResults.ServerSentEvents(StreamAsync(updates, more));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
-        IChatClient chat, List<ChatMessage> messages, ChatOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(IAsyncEnumerator<ChatResponseUpdate> updates, bool more)
     {
-        await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync(messages, options, cancellationToken))
+        await using IAsyncEnumerator<ChatResponseUpdate> owned = updates;
+        for (; more; more = await owned.MoveNextAsync())
         {
+            ChatResponseUpdate update = owned.Current;
             if (update.Text.Length > 0)
             {
                 yield return new SseItem<string>(update.Text, "delta");
@@ -90,6 +123,9 @@ internal static class CopilotEndpoints
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused a chat request with status {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int status, string reason);
 
     private const string IndexPage = """
         <!doctype html>
@@ -122,3 +158,6 @@ internal static class CopilotEndpoints
         </script>
         """;
 }
+
+/// <summary>The logging category of refused chat requests.</summary>
+internal sealed class ChatRequestLog;

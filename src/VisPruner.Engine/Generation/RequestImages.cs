@@ -77,6 +77,10 @@ internal static class RequestImages
             string message = ex.OptionName is null ? ex.Message : ex.Message.Replace($"ImageDecoderOptions.{ex.OptionName}", option, StringComparison.Ordinal);
             throw new ImageLimitExceededException($"Image {number} of the request: {message}", option, ex);
         }
+        catch (UnsupportedImageFormatException ex)
+        {
+            throw new UnsupportedImageFormatException($"Image {number} of the request: {ex.Message}", ex);
+        }
         catch (InvalidImageException ex) when (ex is not ImageLimitExceededException)
         {
             throw new InvalidImageException($"Image {number} of the request cannot be decoded: {ex.Message}", ex);

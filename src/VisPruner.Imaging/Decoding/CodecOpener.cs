@@ -28,7 +28,7 @@ internal static unsafe class CodecOpener
         }
 
         string? unsupported = ImageSignature.NameUnsupported(data);
-        throw new InvalidImageException(unsupported is not null
+        throw new UnsupportedImageFormatException(unsupported is not null
             ? $"{unsupported} images are not supported; send {ImageSignature.SupportedList}."
             : $"Unrecognised image data: the first bytes match no supported format ({ImageSignature.SupportedList}).");
     }
