@@ -2,16 +2,38 @@ using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Generation;
 
-// Usage: VisPruner.TestHost ask <model folder> <telemetry: on|off>
-// Loads the engine (the first native call of the process) and answers one short question.
-if (args is not ["ask", string folder, "on" or "off"])
+// A separate process for tests whose subject is process-wide.
+//   ask <model folder> <on|off>   loads the engine (the first native call of the process) with ONNX Runtime telemetry on
+//                                 or off and answers one short question; prints the completion tokens.
+//   peak <model folder> <image>   loads the engine, then answers one question about the image; prints the resident memory
+//                                 before the request and the peak during it, in bytes (Linux).
+switch (args)
 {
-    Console.Error.WriteLine("usage: ask <model folder> <on|off>");
-    return 2;
+    case ["ask", string folder, "on" or "off"]:
+    {
+        var options = new MultimodalEngineOptions { EnableOnnxRuntimeTelemetry = args[2] == "on" };
+        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, options);
+        GenerationResult result = await engine.CompleteAsync(new GenerationRequest([new ChatTurn(TurnRole.User, "Hi")], options: new GenerationOptions { MaxNewTokens = 2 }));
+        Console.WriteLine(result.Statistics.CompletionTokens);
+        return 0;
+    }
+
+    case ["peak", string folder, string image]:
+    {
+        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder);
+        GC.Collect();
+        long before = ResidentBytes("VmRSS");
+        File.WriteAllText("/proc/self/clear_refs", "5"); // resets the peak resident size to the current one
+        GenerationResult result = await engine.CompleteAsync(new GenerationRequest(
+            [new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is in this picture?")])], [ImageInput.FromFile(image)], new GenerationOptions { MaxNewTokens = 2 }));
+        Console.WriteLine($"{before} {ResidentBytes("VmHWM")} {result.Statistics.VisualTokensBeforePruning}");
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine("usage: ask <model folder> <on|off> | peak <model folder> <image>");
+        return 2;
 }
 
-var options = new MultimodalEngineOptions { EnableOnnxRuntimeTelemetry = args[2] == "on" };
-using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, options);
-GenerationResult result = await engine.CompleteAsync(new GenerationRequest([new ChatTurn(TurnRole.User, "Hi")], options: new GenerationOptions { MaxNewTokens = 2 }));
-Console.WriteLine(result.Statistics.CompletionTokens);
-return 0;
+static long ResidentBytes(string field) =>
+    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
