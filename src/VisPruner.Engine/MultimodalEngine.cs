@@ -119,8 +119,14 @@ public sealed partial class MultimodalEngine : IDisposable
     /// <param name="cancellationToken">Stops the request, also while it waits for its turn or inside a model run.</param>
     /// <returns>Text pieces; the last update carries the finish reason and statistics.</returns>
     /// <exception cref="ArgumentException">The request is inconsistent (image count, settings out of range).</exception>
-    /// <exception cref="PromptTooLongException">The prompt does not fit the context length.</exception>
+    /// <exception cref="RequestLimitExceededException">
+    /// The request exceeds a cap of <see cref="MultimodalEngineOptions.ImageLimits"/> (images, pixels, bytes, aspect
+    /// ratio), checked from the image headers before anything is decoded.
+    /// </exception>
+    /// <exception cref="PromptTooLongException">The prompt does not fit the context length, even with the most pruning.</exception>
+    /// <exception cref="Imaging.UnsupportedImageFormatException">An image is in a format the decoder does not read (named).</exception>
     /// <exception cref="Imaging.InvalidImageException">An image cannot be decoded.</exception>
+    /// <exception cref="FileNotFoundException">An <see cref="ImageInput.FromFile"/> image does not exist.</exception>
     /// <exception cref="OperationCanceledException">The request was cancelled; the engine stays usable.</exception>
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(

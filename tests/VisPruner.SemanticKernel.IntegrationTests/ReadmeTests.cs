@@ -15,18 +15,9 @@ public sealed partial class ReadmeTests
 
     [Theory]
     [MemberData(nameof(Readmes))]
-    public void Every_csharp_block_about_the_connector_is_a_snippet_that_matches_its_region(string readme)
+    public void Every_csharp_block_is_a_snippet_that_matches_its_region(string readme)
     {
         string text = File.ReadAllText(Path.Combine(RepositoryRoot, readme)).ReplaceLineEndings("\n");
-        if (readme == "README.md")
-        {
-            // The root README's connector section: from its heading to the next one.
-            int start = text.IndexOf("\n## Use it from Semantic Kernel", StringComparison.Ordinal);
-            Assert.True(start >= 0, "The root README has no connector section.");
-            int end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            text = text[start..(end < 0 ? text.Length : end)];
-        }
-
         Dictionary<string, string> regions = Regions();
         MatchCollection blocks = CSharpBlock().Matches(text);
         Assert.NotEmpty(blocks);
