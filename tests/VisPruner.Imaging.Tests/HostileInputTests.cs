@@ -80,7 +80,7 @@ public class HostileInputTests
         byte[] garbage = new byte[4096];
         random.NextBytes(garbage);
         garbage[0] = 0x42; // not a signature byte of any supported format
-        var e = Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode(garbage));
+        var e = Assert.Throws<UnsupportedImageFormatException>(() => ImageDecoder.Decode(garbage));
         Assert.Contains("Unrecognised image data", e.Message, StringComparison.Ordinal);
         Assert.Contains("PNG, JPEG, WebP, GIF, BMP or ICO", e.Message, StringComparison.Ordinal);
     }
@@ -98,7 +98,7 @@ public class HostileInputTests
     [InlineData("SVG", new byte[] { 0x3C, 0x73, 0x76, 0x67, 0x20, 0x78, 0x3D, 0x22, 0x31, 0x22, 0x3E })]
     public void Unsupported_formats_are_named(string format, byte[] start)
     {
-        var e = Assert.Throws<InvalidImageException>(() => ImageDecoder.Decode(start));
+        var e = Assert.Throws<UnsupportedImageFormatException>(() => ImageDecoder.Decode(start));
         Assert.StartsWith($"{format}", e.Message, StringComparison.Ordinal);
         Assert.Contains("not supported; send PNG, JPEG, WebP, GIF, BMP or ICO.", e.Message, StringComparison.Ordinal);
     }
