@@ -9,8 +9,8 @@ internal sealed class BenchCase(string label, Func<Task<BenchSample>> run)
 
     public List<BenchSample> Samples { get; } = [];
 
-    /// <summary>Medians of the runs, with the row's multiply-accumulate counts at bench and full size.</summary>
-    public BenchRow Summarize(double multiplyAccumulates, double fullSizeMultiplyAccumulates)
+    /// <summary>Medians of the runs, with the row's multiply-accumulate counts at bench and full size and its peak memory.</summary>
+    public BenchRow Summarize(double multiplyAccumulates, double fullSizeMultiplyAccumulates, long peakMemoryBytes)
     {
         BenchSample first = Samples[0];
         return new BenchRow(
@@ -24,7 +24,7 @@ internal sealed class BenchCase(string label, Func<Task<BenchSample>> run)
             BenchCommand.Median(Samples.Select(s => s.PrefillMs)),
             BenchCommand.Median(Samples.Select(s => s.DecodeTokensPerSecond)),
             first.KvCacheBytes,
-            Samples.Max(s => s.PeakWorkingSetBytes),
+            peakMemoryBytes,
             multiplyAccumulates,
             fullSizeMultiplyAccumulates);
     }
@@ -33,12 +33,12 @@ internal sealed class BenchCase(string label, Func<Task<BenchSample>> run)
 /// <summary>One run's figures (NaN where a path cannot tell a stage apart).</summary>
 internal sealed record BenchSample(
     int Crops, int VisualTokens, int PromptTokens, double TimeToFirstTokenMs, double VisionMs, double SelectionMs, double PrefillMs,
-    double DecodeTokensPerSecond, long KvCacheBytes, long PeakWorkingSetBytes);
+    double DecodeTokensPerSecond, long KvCacheBytes);
 
-/// <summary>A row's medians.</summary>
+/// <summary>A row's medians, and the peak resident memory of a fresh process answering its question.</summary>
 internal sealed record BenchRow(
     string Label, int Crops, int VisualTokens, int PromptTokens, double TimeToFirstTokenMs, double VisionMs, double SelectionMs, double PrefillMs,
-    double DecodeTokensPerSecond, long KvCacheBytes, long PeakWorkingSetBytes, double MultiplyAccumulates, double FullSizeMultiplyAccumulates);
+    double DecodeTokensPerSecond, long KvCacheBytes, long PeakResidentBytes, double MultiplyAccumulates, double FullSizeMultiplyAccumulates);
 
 /// <summary>The follow-up turn: time to first token of the first question, the follow-up continued and the follow-up fresh.</summary>
 internal sealed record FollowUpResult(double FirstMs, double ContinuedMs, double FreshMs, int PromptTokens, int ReusedTokens);

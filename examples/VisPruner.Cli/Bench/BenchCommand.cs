@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
@@ -25,75 +26,118 @@ internal static class BenchCommand
         var image = new Option<string>("--image") { Description = "The image (at the folder's 4 crops a 640x420 image gives 757 visual tokens).", DefaultValueFactory = _ => Path.Combine("examples", "images", "house.png") };
         var output = new Option<string>("--output") { Description = "Folder for results.md and ttft.svg.", DefaultValueFactory = _ => Path.Combine("docs", "bench") };
         var budgets = new Option<string>("--budgets") { Description = "Content tokens kept per image by the pruned rows.", DefaultValueFactory = _ => "256,128,64" };
-        var command = new Command("bench", "Measure time to first token, decode speed, KV cache and memory: ONNX Runtime GenAI's own path, the engine unpruned and pruned, and a follow-up turn.") { scale, runs, image, output, budgets };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(scale), parse.GetValue(runs), parse.GetValue(image)!, parse.GetValue(output)!, parse.GetValue(budgets)!, ct));
+        var memoryOf = new Option<int?>("--peak-memory-of") { Description = "Run only this row, once, and print the process's peak resident memory (the bench runs each row so, in a fresh process).", Hidden = true };
+        var command = new Command("bench", "Measure time to first token, decode speed, KV cache and memory: ONNX Runtime GenAI's own path, the engine unpruned and pruned, and a follow-up turn.") { scale, runs, image, output, budgets, memoryOf };
+        command.SetAction((parse, ct) =>
+        {
+            var settings = new BenchSettings(parse.GetValue(scale), parse.GetValue(runs), parse.GetValue(image)!, parse.GetValue(output)!, parse.GetValue(budgets)!);
+            return parse.GetValue(memoryOf) is int row ? PeakMemoryOfRowAsync(settings, row, ct) : RunAsync(settings, ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(int scale, int runs, string imagePath, string outputFolder, string budgetList, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        TinyPhi3VisionOptions model = TinyPhi3VisionModel.BenchScale(scale); // growing KV cache: its size follows the prompt
-        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}", model);
-
-        // The same weights with the 16-crop processor configuration that ONNX Runtime GenAI's processor always applies.
-        string folder16 = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}-16crops", model with { NumCrops = 16 });
-        Console.Error.WriteLine($"Bench model: Phi-3.5-vision shapes / {scale} in {folder}");
-        byte[] image = await File.ReadAllBytesAsync(imagePath, cancellationToken);
-
-        // No feature cache: every run pays for the vision encoder, as a first question about an image does.
-        var options = new MultimodalEngineOptions { VisionFeatureCacheBytes = 0, ContinuableGenerators = 0 };
-        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, options, cancellationToken: cancellationToken);
-        using MultimodalEngine engine16 = await MultimodalEngine.LoadAsync(folder16, options, cancellationToken: cancellationToken);
-        using var genAi = new GenAiOwnPath(folder16, imagePath, Question, AnswerTokens);
-        var flops = new FlopModel(model, engine.Config.Model.VocabSize);
-        var fullSize = new FlopModel(TinyPhi3VisionModel.BenchScale(1), 32064); // the published Phi-3.5-vision
-        long kvBytesPerToken = 2L * model.DecoderLayers * model.KeyValueHeads * (model.HiddenSize / model.AttentionHeads) * sizeof(float);
-
-        var cases = new List<BenchCase>
-        {
-            new("ONNX Runtime GenAI, own path", () => Task.FromResult(genAi.Run(kvBytesPerToken))),
-            new("engine, unpruned (16 crops)", () => Measure(engine16, Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
-            new("engine, unpruned", () => Measure(engine, Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
-        };
-        foreach (string budget in budgetList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var pruning = new VisualTokenPruningOptions { TokensPerImage = int.Parse(budget, CultureInfo.InvariantCulture) };
-            cases.Add(new($"engine, {budget} tokens", () => Measure(engine, Ask(image, pruning), cancellationToken)));
-        }
+        using var targets = new BenchTargets(TinyPhi3VisionModel.BenchScale(settings.Scale), settings.Scale, settings.ImagePath, Question, AnswerTokens);
+        Console.Error.WriteLine($"Bench model: Phi-3.5-vision shapes / {settings.Scale} in {targets.Folder}");
+        List<BenchCase> cases = await CasesAsync(targets, settings, cancellationToken);
 
         // Rows take turns within each run, so load from elsewhere on the machine falls on all of them alike.
-        for (int run = -1; run < runs; run++)
+        for (int run = -1; run < settings.Runs; run++)
         {
             foreach (BenchCase benchCase in cases)
             {
-                using var sampler = new PeakMemorySampler();
                 BenchSample sample = await benchCase.Run();
                 if (run >= 0)
                 {
-                    benchCase.Samples.Add(sample with { PeakWorkingSetBytes = sampler.Peak });
+                    benchCase.Samples.Add(sample);
                 }
             }
         }
 
+        TinyPhi3VisionOptions model = targets.Model;
+        var flops = new FlopModel(model, (await targets.EngineAsync(cancellationToken)).Config.Model.VocabSize);
+        var fullSize = new FlopModel(TinyPhi3VisionModel.BenchScale(1), 32064); // the published Phi-3.5-vision
         var rows = new List<BenchRow>();
-        foreach (BenchCase benchCase in cases)
+        for (int i = 0; i < cases.Count; i++)
         {
-            BenchSample first = benchCase.Samples[0];
-            rows.Add(benchCase.Summarize(
+            BenchSample first = cases[i].Samples[0];
+            long peakMemory = await PeakMemoryInFreshProcessAsync(settings, i, cancellationToken);
+            rows.Add(cases[i].Summarize(
                 flops.Vision(first.Crops) + flops.Prefill(first.PromptTokens),
-                fullSize.Vision(first.Crops) + fullSize.Prefill(first.PromptTokens)));
+                fullSize.Vision(first.Crops) + fullSize.Prefill(first.PromptTokens),
+                peakMemory));
             Console.Error.WriteLine(rows[^1]);
         }
 
         BenchRow baseline = rows[2]; // the engine unpruned, at the folder's crops
-        FollowUpResult followUp = await FollowUpAsync(model, scale, image, runs, cancellationToken);
-        Directory.CreateDirectory(outputFolder);
-        string markdown = BenchReport.Markdown(rows, baseline, followUp, model, scale, runs, Environment.ProcessorCount);
-        await File.WriteAllTextAsync(Path.Combine(outputFolder, "results.md"), markdown, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(outputFolder, "ttft.svg"), BenchReport.Chart(rows), cancellationToken);
+        FollowUpResult followUp = await FollowUpAsync(targets, settings.Runs, cancellationToken);
+        Directory.CreateDirectory(settings.OutputFolder);
+        string markdown = BenchReport.Markdown(rows, baseline, followUp, model, settings.Scale, settings.Runs, Environment.ProcessorCount);
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputFolder, "results.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(settings.OutputFolder, "ttft.svg"), BenchReport.Chart(rows), cancellationToken);
         Console.WriteLine(markdown);
         return 0;
     }
+
+    private static async Task<List<BenchCase>> CasesAsync(BenchTargets targets, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        byte[] image = await File.ReadAllBytesAsync(settings.ImagePath, cancellationToken);
+        TinyPhi3VisionOptions model = targets.Model;
+        long kvBytesPerToken = 2L * model.DecoderLayers * model.KeyValueHeads * (model.HiddenSize / model.AttentionHeads) * sizeof(float);
+        var cases = new List<BenchCase>
+        {
+            new("ONNX Runtime GenAI, own path", () => Task.FromResult(targets.GenAi.Run(kvBytesPerToken))),
+            new("engine, unpruned (16 crops)", async () => await Measure(await targets.Engine16Async(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
+            new("engine, unpruned", async () => await Measure(await targets.EngineAsync(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
+        };
+        foreach (string budget in settings.Budgets.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pruning = new VisualTokenPruningOptions { TokensPerImage = int.Parse(budget, CultureInfo.InvariantCulture) };
+            cases.Add(new($"engine, {budget} tokens", async () => await Measure(await targets.EngineAsync(cancellationToken), Ask(image, pruning), cancellationToken)));
+        }
+
+        return cases;
+    }
+
+    /// <summary>
+    /// The peak resident memory of a process that loads what one row needs and answers its question once: what a user
+    /// running that configuration alone would see (in one process, each runtime's memory arenas would keep the largest
+    /// row's peak for all the others).
+    /// </summary>
+    private static async Task<long> PeakMemoryInFreshProcessAsync(BenchSettings settings, int row, CancellationToken cancellationToken)
+    {
+        string host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        }
+
+        foreach (string argument in new[] { "bench", "--scale", Invariant(settings.Scale), "--image", settings.ImagePath, "--budgets", settings.Budgets, "--peak-memory-of", Invariant(row) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process child = Process.Start(start)!;
+        string printed = await child.StandardOutput.ReadToEndAsync(cancellationToken);
+        await child.WaitForExitAsync(cancellationToken);
+        return child.ExitCode == 0
+            ? long.Parse(printed.Trim().Split('\n')[^1], CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Measuring the memory of bench row {row} failed (exit code {child.ExitCode}).");
+    }
+
+    private static async Task<int> PeakMemoryOfRowAsync(BenchSettings settings, int row, CancellationToken cancellationToken)
+    {
+        using var targets = new BenchTargets(TinyPhi3VisionModel.BenchScale(settings.Scale), settings.Scale, settings.ImagePath, Question, AnswerTokens);
+        List<BenchCase> cases = await CasesAsync(targets, settings, cancellationToken);
+        await cases[row].Run();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(Invariant(self.PeakWorkingSet64)); // VmHWM on Linux
+        return 0;
+    }
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static GenerationRequest Ask(byte[] image, VisualTokenPruningOptions pruning) => new(
         [new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart(Question)])],
@@ -106,7 +150,7 @@ internal static class BenchCommand
         int crops = s.Images.Count == 0 ? 0 : CropsOf(s.Images[0].VisualTokensBeforePruning);
         return new BenchSample(
             crops, s.VisualTokens, s.PromptTokens, s.TimeToFirstToken.TotalMilliseconds, (s.VisionTime + s.ImagePreprocessingTime).TotalMilliseconds,
-            s.PruningTime.TotalMilliseconds, s.PrefillTime.TotalMilliseconds, s.DecodeTokensPerSecond, s.PeakKvCacheBytes, 0);
+            s.PruningTime.TotalMilliseconds, s.PrefillTime.TotalMilliseconds, s.DecodeTokensPerSecond, s.PeakKvCacheBytes);
     }
 
     /// <summary>The crops (global view included) of a phi3v image with <paramref name="tokens"/> visual tokens.</summary>
@@ -131,8 +175,10 @@ internal static class BenchCommand
     /// A first question whose answer ends on end-of-sequence (a scripted reply, so the bench model's random weights do not
     /// decide when it stops), then a follow-up: continued from the first generator, against the same follow-up fresh.
     /// </summary>
-    private static async Task<FollowUpResult> FollowUpAsync(TinyPhi3VisionOptions model, int scale, byte[] image, int runs, CancellationToken cancellationToken)
+    private static async Task<FollowUpResult> FollowUpAsync(BenchTargets targets, int runs, CancellationToken cancellationToken)
     {
+        TinyPhi3VisionOptions model = targets.Model;
+        byte[] image = await File.ReadAllBytesAsync(targets.ImagePath, cancellationToken);
         const string reply = "The image shows a small red house with a white cat on the steps.";
         GenerationRequest first = Ask(image, VisualTokenPruningOptions.Disabled) with { Options = new GenerationOptions { MaxNewTokens = 64, Pruning = VisualTokenPruningOptions.Disabled } };
         GenerationRequest followUp = first with
@@ -143,14 +189,13 @@ internal static class BenchCommand
 
         int promptTokens;
         int[] script;
-        string plain = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}", model);
-        using (MultimodalEngine probe = await MultimodalEngine.LoadAsync(plain, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken))
+        using (MultimodalEngine probe = await MultimodalEngine.LoadAsync(targets.Folder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken))
         {
             promptTokens = (await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens;
             script = probe.EncodeText(reply);
         }
 
-        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
+        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-{targets.Scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
         using MultimodalEngine fresh = await MultimodalEngine.LoadAsync(folder, new MultimodalEngineOptions { ContinuableGenerators = 0 }, cancellationToken: cancellationToken);
         var continued = new List<GenerationStatistics>();
@@ -185,3 +230,6 @@ internal static class BenchCommand
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
+
+/// <summary>The bench command's arguments.</summary>
+internal sealed record BenchSettings(int Scale, int Runs, string ImagePath, string OutputFolder, string Budgets);

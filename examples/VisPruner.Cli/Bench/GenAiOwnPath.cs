@@ -43,7 +43,7 @@ internal sealed class GenAiOwnPath(string folder, string imagePath, string quest
         int visual = ids.Count(id => id < 0);
         return new BenchSample(
             BenchCommand.CropsOf(visual), visual, ids.Length, firstToken.TotalMilliseconds, preprocessing.TotalMilliseconds, double.NaN,
-            (firstToken - beforeFirst).TotalMilliseconds, (answerTokens - 1) / decodeSeconds, kvBytesPerToken * (ids.Length + answerTokens), 0);
+            (firstToken - beforeFirst).TotalMilliseconds, (answerTokens - 1) / decodeSeconds, kvBytesPerToken * (ids.Length + answerTokens));
     }
 
     public void Dispose() => _model.Dispose();
