@@ -23,6 +23,6 @@ internal static class DemoModels
         measure.MaxOutputTokens = 1;
         int promptLength = (int)(await random.GetResponseAsync(messages, measure)).Usage!.InputTokenCount!.Value;
         int[] tokens = random.Engine.Tokenizer.Encode(ScriptedCall, addSpecialTokens: false, parseSpecialTokens: false);
-        return DemoModelCache.GetOrCreate($"agent-demo-1-{promptLength}", new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
+        return DemoModelCache.GetOrCreate($"agent-demo-qa-1-{promptLength}", new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
     }
 }

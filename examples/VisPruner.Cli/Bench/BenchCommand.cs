@@ -30,7 +30,7 @@ internal static class BenchCommand
     private static async Task<int> RunAsync(int scale, int runs, string imagePath, string outputFolder, string budgetList, CancellationToken cancellationToken)
     {
         TinyPhi3VisionOptions model = TinyPhi3VisionModel.BenchScale(scale); // growing KV cache: its size follows the prompt
-        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}", model);
+        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-qa-1-{scale}", model);
         Console.Error.WriteLine($"Bench model: Phi-3.5-vision shapes / {scale} in {folder}");
 
         // No feature cache: every run pays for the vision encoder, as a first question about an image does.

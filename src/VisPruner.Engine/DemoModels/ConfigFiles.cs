@@ -55,7 +55,7 @@ internal static class ConfigFiles
             w.WriteNumber("vocab_size", info.VocabularySize);
             w.WriteEndObject();
             w.WriteStartObject("search");
-            w.WriteBoolean("diversity_penalty", false);
+            w.WriteNumber("diversity_penalty", 0.0);
             w.WriteBoolean("do_sample", false);
             w.WriteBoolean("early_stopping", true);
             w.WriteNumber("length_penalty", 1.0);

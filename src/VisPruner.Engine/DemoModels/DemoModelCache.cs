@@ -7,7 +7,7 @@ namespace VisPruner.Engine.DemoModels;
 public static class DemoModelCache
 {
     /// <summary>The name of the default demo folder; bumped whenever the factory's output changes.</summary>
-    public const string DemoName = "tiny-phi3v-1";
+    public const string DemoName = "tiny-phi3v-qa-1";
 
     /// <summary>Gets the cache root.</summary>
     public static string Root =>
