@@ -6,7 +6,7 @@ namespace VisPruner.Engine.DemoModels;
 /// Sizes and settings of a model written by <see cref="TinyPhi3VisionModel"/>. The image side (336 px), patch size
 /// (14 px, 24 x 24 patches per crop plus [CLS]) and the 2 x 2 token merge are fixed, as in Phi-3.5-vision.
 /// </summary>
-public sealed class TinyPhi3VisionOptions
+public sealed record TinyPhi3VisionOptions
 {
     /// <summary>Seed of every random weight: the same options always give byte-identical files.</summary>
     public int Seed { get; init; } = 1234;
