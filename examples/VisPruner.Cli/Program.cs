@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VisPruner.Cli.Bench;
 using VisPruner.Cli.Chat;
+using VisPruner.Cli.Evaluation;
 using VisPruner.Cli.Scenes;
 using VisPruner.Cli.SelectionDemo;
 
@@ -9,4 +10,5 @@ RootCommand root = ChatCommand.Create();
 root.Subcommands.Add(SelectionDemoCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ScenesCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return await root.Parse(args).InvokeAsync();

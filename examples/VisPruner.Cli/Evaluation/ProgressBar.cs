@@ -15,7 +15,8 @@ internal sealed class ProgressBar : IProgress<int>, IDisposable
     private readonly int _total;
     private readonly bool _interactive;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastDraw = long.MinValue;
+    private long _lastDraw = -1000;
+    private int _lastDrawn = -1;
     private int _lastDecile = -1;
     private bool _done;
 
@@ -27,18 +28,15 @@ internal sealed class ProgressBar : IProgress<int>, IDisposable
         _interactive = interactive ?? (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
     }
 
-    /// <summary>Gets or sets a short status shown after the count (e.g. the running accuracy).</summary>
-    public string Status { get; set; } = string.Empty;
-
     public void Report(int value)
     {
         value = Math.Clamp(value, 0, _total);
         if (_interactive)
         {
             long now = _clock.ElapsedMilliseconds;
-            if (value == _total || now - _lastDraw >= 100)
+            if (value != _lastDrawn && (value == _total || now - _lastDraw >= 100))
             {
-                _lastDraw = now;
+                (_lastDraw, _lastDrawn) = (now, value);
                 _writer.Write("\r" + Line(value));
             }
         }
@@ -67,7 +65,7 @@ internal sealed class ProgressBar : IProgress<int>, IDisposable
     /// <summary>Ends the bar's line so later output starts on a fresh one.</summary>
     public void Dispose()
     {
-        if (!_done && _interactive && _lastDraw != long.MinValue)
+        if (!_done && _interactive && _lastDrawn >= 0)
         {
             _writer.WriteLine();
         }
@@ -81,6 +79,6 @@ internal sealed class ProgressBar : IProgress<int>, IDisposable
         double seconds = _clock.Elapsed.TotalSeconds;
         string eta = value > 0 && value < _total ? string.Create(CultureInfo.InvariantCulture, $", {seconds * (_total - value) / value:F0} s left") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{_label} [{new string('#', filled)}{new string('.', Width - filled)}] {value}/{_total} {seconds:F0} s{eta}{(Status.Length > 0 ? " " + Status : string.Empty)}");
+            $"{_label} [{new string('#', filled)}{new string('.', Width - filled)}] {value}/{_total} {seconds:F0} s{eta}");
     }
 }
