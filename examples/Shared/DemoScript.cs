@@ -25,14 +25,15 @@ internal static class DemoScript
         string call = "Let me look that building up.\n<tool_call>\n{\"name\": \"" + function + "\", \"arguments\": {\"kind\": \"house\", \"colour\": \"red\"}}\n</tool_call>";
 
         // A model that says nothing answers the question only: its prompt is the question's.
-        int question = checked((int)await run(Scripted("agent-demo-silent", 1, [])));
+        int question = checked((int)await run(Scripted("silent", 1, [])));
         int[] callTokens = [.. Encode(call), end];
-        int both = checked((int)await run(Scripted($"agent-demo-{function}-{question}", question, callTokens)));
+        int both = checked((int)await run(Scripted($"{function}-{question}", question, callTokens)));
         int result = both - question;
         int[] tokens = [.. callTokens, .. Enumerable.Repeat(end, result - question - callTokens.Length), .. Encode(Answer), end];
-        return Scripted($"agent-demo-{function}-{question}-{result}", question, tokens);
+        return Scripted($"{function}-{question}-{result}", question, tokens);
     }
 
+    // The prefix is bumped whenever the demo factory's output (its tokenizer, or how a script drives the decoder) changes.
     private static string Scripted(string name, int promptLength, IReadOnlyList<int> tokens) =>
-        DemoModelCache.GetOrCreate(name, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
+        DemoModelCache.GetOrCreate("agent-demo-qa-2-" + name, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
 }

@@ -195,7 +195,7 @@ internal static class BenchCommand
             script = probe.EncodeText(reply);
         }
 
-        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-{targets.Scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
+        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{targets.Scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
         using MultimodalEngine fresh = await MultimodalEngine.LoadAsync(folder, new MultimodalEngineOptions { ContinuableGenerators = 0 }, cancellationToken: cancellationToken);
         var continued = new List<GenerationStatistics>();

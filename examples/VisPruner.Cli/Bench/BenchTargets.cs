@@ -23,10 +23,10 @@ internal sealed class BenchTargets(TinyPhi3VisionOptions model, int scale, strin
     public string ImagePath => imagePath;
 
     /// <summary>Gets the folder at the model's own crop count (growing KV cache: its size follows the prompt).</summary>
-    public string Folder { get; } = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}", model);
+    public string Folder { get; } = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{scale}", model);
 
     /// <summary>Gets the same weights with the 16-crop processor configuration ONNX Runtime GenAI's processor always applies.</summary>
-    public string Folder16 { get; } = DemoModelCache.GetOrCreate($"bench-phi3v-{scale}-16crops", model with { NumCrops = 16 });
+    public string Folder16 { get; } = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{scale}-16crops", model with { NumCrops = 16 });
 
     public async Task<MultimodalEngine> EngineAsync(CancellationToken cancellationToken) =>
         _engine ??= await MultimodalEngine.LoadAsync(Folder, Options, cancellationToken: cancellationToken);

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using VisPruner.Cli.DemoModel;
 using VisPruner.SemanticKernel;
 using VisPruner.Engine;
-using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
@@ -18,9 +18,9 @@ internal static class ChatCommand
 {
     public static RootCommand Create()
     {
-        var model = new Option<string?>("--model", "-m") { Description = "A model folder prepared for ONNX Runtime GenAI (e.g. Phi-3.5-vision-instruct-onnx cpu-int4). Without it, a tiny demo model with random weights runs." };
+        var model = new Option<string?>("--model", "-m") { Description = "A model folder prepared for ONNX Runtime GenAI (e.g. Phi-3.5-vision-instruct-onnx cpu-int4). Without it, the built-in demo model runs: a small model trained on Fashion-MNIST scenes." };
         var images = new Option<string[]>("--image", "-i") { Description = "An image file (PNG, JPEG or BMP); repeat for several.", Required = true };
-        var prompt = new Option<string>("--prompt", "-p") { Description = "The question.", DefaultValueFactory = _ => "Describe this image." };
+        var prompt = new Option<string>("--prompt", "-p") { Description = "The question.", DefaultValueFactory = _ => "What is in this picture?" };
         var system = new Option<string?>("--system") { Description = "A system message." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "The most tokens to generate.", DefaultValueFactory = _ => 128 };
         var temperature = new Option<double?>("--temperature") { Description = "Sample at this temperature (default: greedy)." };
@@ -77,9 +77,9 @@ internal static class ChatCommand
             var load = Stopwatch.StartNew();
             if (modelFolder is null)
             {
-                Console.Error.WriteLine("No --model given: using the built-in demo model.");
-                Console.Error.WriteLine("  random weights: output is gibberish; pass --model <folder> with a real Phi-3.5-vision ONNX folder.");
-                modelFolder = DemoModelCache.GetOrCreateDemo();
+                Console.Error.WriteLine("No --model given: using the built-in demo model, trained on Fashion-MNIST scenes.");
+                Console.Error.WriteLine("  It answers the scene questions of training/README.md; pass --model <folder> for a real Phi-3.5-vision ONNX folder.");
+                modelFolder = TrainedDemoModel.GetOrCreateFolder();
             }
 
             Console.Error.Write($"Loading {modelFolder} ... ");
@@ -136,7 +136,7 @@ internal static class ChatCommand
             Console.Error.WriteLine("cancelled");
             return 130;
         }
-        catch (Exception ex) when (ex is IOException or ModelFolderException or InvalidImageException or ArgumentException or NotSupportedException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or ModelFolderException or InvalidImageException or ArgumentException or NotSupportedException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine();
             Console.Error.WriteLine($"error: {ex.Message}");

@@ -5,7 +5,7 @@ namespace VisPruner.Engine.DemoModels;
 
 /// <summary>
 /// Builds the phi3v text decoder as ONNX Runtime GenAI's model builder lays out Phi-3: RMS norms fused with the
-/// residual adds (<c>SkipSimplifiedLayerNormalization</c>), 4-bit <c>MatMulNBits</c> projections, and
+/// residual adds (<c>SkipSimplifiedLayerNormalization</c>), 4-bit <c>MatMulNBits</c> or float <c>MatMul</c> projections, and
 /// <c>GroupQueryAttention</c> with rotary embedding, its sequence lengths derived from <c>attention_mask</c>.
 /// </summary>
 internal static class DecoderGraph
@@ -15,7 +15,7 @@ internal static class DecoderGraph
     private const double RopeTheta = 10000;
     private static readonly float CodeStandardDeviation = MathF.Sqrt((16 * 16 - 1) / 12f); // of uniform codes 0..15
 
-    public static ModelProto Build(TinyPhi3VisionOptions options, DemoTokenizer tokenizer)
+    public static ModelProto Build(TinyPhi3VisionOptions options, WeightReader weights, DemoTokenizer tokenizer)
     {
         int hidden = options.HiddenSize, headSize = options.HeadSize, kvHeads = options.KeyValueHeads, vocabulary = tokenizer.VocabularySize;
         var b = new GraphBuilder("phi3v_text", unchecked(options.Seed + 2));
@@ -40,37 +40,37 @@ internal static class DecoderGraph
         GraphValue sinCache = b.Initializer<float>("sin_cache", [options.MaxLength, headSize / 2], sin);
 
         GraphValue residual = inputsEmbeds;
-        GraphValue x = b.SimplifiedLayerNormalization(inputsEmbeds, NormWeight(b, "model.layers.0.input_layernorm.weight", hidden), 1e-5f,
+        GraphValue x = b.SimplifiedLayerNormalization(inputsEmbeds, NormWeight(b, weights, "model.layers.0.input_layernorm.weight", hidden), 1e-5f,
             name: "/model/layers.0/input_layernorm/LayerNorm_output_0");
         for (int layer = 0; layer < options.DecoderLayers; layer++)
         {
-            string path = $"/model/layers.{layer}", weights = $"model.layers.{layer}";
-            GraphValue q = Projection(b, x, hidden, options.AttentionHeads * headSize, $"{weights}.attn.q_proj", $"{path}/attn/q_proj");
-            GraphValue k = Projection(b, x, hidden, kvHeads * headSize, $"{weights}.attn.k_proj", $"{path}/attn/k_proj");
-            GraphValue v = Projection(b, x, hidden, kvHeads * headSize, $"{weights}.attn.v_proj", $"{path}/attn/v_proj");
+            string path = $"/model/layers.{layer}", prefix = $"model.layers.{layer}";
+            GraphValue q = Projection(b, weights, options.DecoderWeights, x, hidden, options.AttentionHeads * headSize, $"{prefix}.attn.q_proj", $"{path}/attn/q_proj");
+            GraphValue k = Projection(b, weights, options.DecoderWeights, x, hidden, kvHeads * headSize, $"{prefix}.attn.k_proj", $"{path}/attn/k_proj");
+            GraphValue v = Projection(b, weights, options.DecoderWeights, x, hidden, kvHeads * headSize, $"{prefix}.attn.v_proj", $"{path}/attn/v_proj");
             (GraphValue attention, GraphValue presentKey, GraphValue presentValue) = b.GroupQueryAttention(
                 q, k, v, pastKeys[layer], pastValues[layer], seqLensK, totalLength, options.AttentionHeads, kvHeads, cosCache, sinCache,
                 outputName: $"{path}/attn/GroupQueryAttention_output_0", presentKeyName: $"present.{layer}.key", presentValueName: $"present.{layer}.value");
             b.Output(presentKey, "batch_size", kvHeads, "total_sequence_length", headSize);
             b.Output(presentValue, "batch_size", kvHeads, "total_sequence_length", headSize);
-            GraphValue attentionOut = Projection(b, attention, options.AttentionHeads * headSize, hidden, $"{weights}.attn.o_proj", $"{path}/attn/o_proj");
-            (x, residual) = b.SkipSimplifiedLayerNormalization(attentionOut, residual, NormWeight(b, $"{weights}.post_attention_layernorm.weight", hidden), 1e-5f,
+            GraphValue attentionOut = Projection(b, weights, options.DecoderWeights, attention, options.AttentionHeads * headSize, hidden, $"{prefix}.attn.o_proj", $"{path}/attn/o_proj");
+            (x, residual) = b.SkipSimplifiedLayerNormalization(attentionOut, residual, NormWeight(b, weights, $"{prefix}.post_attention_layernorm.weight", hidden), 1e-5f,
                 $"{path}/post_attention_layernorm/SkipLayerNorm_output_0", $"{path}/post_attention_layernorm/SkipLayerNorm_output_3");
 
             // SiLU-gated MLP.
-            GraphValue gate = Projection(b, x, hidden, options.IntermediateSize, $"{weights}.mlp.gate_proj", $"{path}/mlp/gate_proj");
-            GraphValue up = Projection(b, x, hidden, options.IntermediateSize, $"{weights}.mlp.up_proj", $"{path}/mlp/up_proj");
+            GraphValue gate = Projection(b, weights, options.DecoderWeights, x, hidden, options.IntermediateSize, $"{prefix}.mlp.gate_proj", $"{path}/mlp/gate_proj");
+            GraphValue up = Projection(b, weights, options.DecoderWeights, x, hidden, options.IntermediateSize, $"{prefix}.mlp.up_proj", $"{path}/mlp/up_proj");
             GraphValue silu = b.Mul(gate, b.Sigmoid(gate, $"{path}/mlp/act_fn/Sigmoid_output_0"), $"{path}/mlp/act_fn/Mul_output_0");
-            GraphValue down = Projection(b, b.Mul(silu, up, $"{path}/mlp/Mul_output_0"), options.IntermediateSize, hidden, $"{weights}.mlp.down_proj", $"{path}/mlp/down_proj");
+            GraphValue down = Projection(b, weights, options.DecoderWeights, b.Mul(silu, up, $"{path}/mlp/Mul_output_0"), options.IntermediateSize, hidden, $"{prefix}.mlp.down_proj", $"{path}/mlp/down_proj");
 
             bool last = layer == options.DecoderLayers - 1;
             string nextNorm = last ? "model.norm.weight" : $"model.layers.{layer + 1}.input_layernorm.weight";
             string nextPath = last ? "/model/norm" : $"/model/layers.{layer + 1}/input_layernorm";
-            (x, residual) = b.SkipSimplifiedLayerNormalization(down, residual, NormWeight(b, nextNorm, hidden), 1e-5f,
+            (x, residual) = b.SkipSimplifiedLayerNormalization(down, residual, NormWeight(b, weights, nextNorm, hidden), 1e-5f,
                 $"{nextPath}/SkipLayerNorm_output_0", last ? string.Empty : $"{nextPath}/SkipLayerNorm_output_3");
         }
 
-        GraphValue logits = Projection(b, x, hidden, vocabulary, "lm_head", "/lm_head");
+        GraphValue logits = Projection(b, weights, options.DecoderWeights, x, hidden, vocabulary, "lm_head", "/lm_head");
         if (options.Script is { } script)
         {
             logits = b.Add(logits, ScriptBias(b, script, options.MaxLength, tokenizer, inputsEmbeds, totalLength64), "/script/Add_output_0");
@@ -80,28 +80,61 @@ internal static class DecoderGraph
         return ExportNaming.NameNodesAfterOutputs(b.Build());
     }
 
-    // Random 4-bit codes drawn directly (symmetric, zero point 8), scaled so outputs keep roughly unit variance: far
-    // faster than quantizing normal samples, which matters for bench-scale models with tens of millions of weights.
-    private static GraphValue Projection(GraphBuilder b, GraphValue x, int inFeatures, int outFeatures, string weights, string path)
+    // Float: MatMul by the [in, out] weight "{name}.weight". Int4: MatMulNBits over "{name}.MatMul.weight_Q4" and its
+    // scales, as published exports name them; random codes are drawn directly (symmetric, zero point 8) and scaled so
+    // outputs keep roughly unit variance, far faster than quantizing normal samples, which matters for bench-scale
+    // models with tens of millions of weights; trained weights are quantized per block of 32.
+    private static GraphValue Projection(GraphBuilder b, WeightReader weights, DecoderWeightFormat format, GraphValue x, int inFeatures, int outFeatures, string name, string path)
     {
+        if (format == DecoderWeightFormat.FullPrecision)
+        {
+            return b.MatMul(x, weights.Tensor(b, name + ".weight", [inFeatures, outFeatures], 1f / MathF.Sqrt(inFeatures)), $"{path}/MatMul_output_0");
+        }
+
         int blocks = inFeatures / QuantizationBlock;
-        var packed = new byte[(long)outFeatures * blocks * QuantizationBlock / 2];
-        var random = new Random((int)b.Random.Integers(1, 0, int.MaxValue)[0]);
-        random.NextBytes(packed);
-        var scales = new float[outFeatures * blocks];
-        Array.Fill(scales, 1f / (CodeStandardDeviation * MathF.Sqrt(inFeatures)));
-        GraphValue packedWeight = b.Initializer<byte>(weights + ".MatMul.weight_Q4", [outFeatures, blocks, QuantizationBlock / 2], packed);
-        GraphValue scale = b.Initializer<float>(weights + ".MatMul.weight_scales", [scales.Length], scales);
+        byte[] packed;
+        float[] scales;
+        if (weights.IsRandom)
+        {
+            packed = new byte[(long)outFeatures * blocks * QuantizationBlock / 2];
+            var random = new Random((int)b.Random.Integers(1, 0, int.MaxValue)[0]);
+            random.NextBytes(packed);
+            scales = new float[outFeatures * blocks];
+            Array.Fill(scales, 1f / (CodeStandardDeviation * MathF.Sqrt(inFeatures)));
+        }
+        else
+        {
+            Int4Weight quantized = Int4Weight.Quantize(Transposed(weights.Values(name + ".weight", [inFeatures, outFeatures]), inFeatures, outFeatures), outFeatures, inFeatures, QuantizationBlock, withZeroPoints: false);
+            (packed, scales) = (quantized.Packed, quantized.Scales);
+        }
+
+        GraphValue packedWeight = b.Initializer<byte>(name + ".MatMul.weight_Q4", [outFeatures, blocks, QuantizationBlock / 2], packed);
+        GraphValue scale = b.Initializer<float>(name + ".MatMul.weight_scales", [scales.Length], scales);
         return b.Op("MatMulNBits", [x, packedWeight, scale],
             [NodeAttributes.Int("K", inFeatures), NodeAttributes.Int("N", outFeatures), NodeAttributes.Int("bits", 4), NodeAttributes.Int("block_size", QuantizationBlock)],
             $"{path}/MatMul_Q4_output_0", domain: GraphBuilder.MicrosoftDomain);
     }
 
-    private static GraphValue NormWeight(GraphBuilder b, string name, int width) =>
-        b.Initializer<float>(name, [width], b.Random.Normal(width, 1f, 0.05f));
+    // [rows, cols] row-major -> [cols, rows] row-major.
+    private static float[] Transposed(float[] values, int rows, int cols)
+    {
+        var result = new float[values.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                result[(c * rows) + r] = values[(r * cols) + c];
+            }
+        }
+
+        return result;
+    }
+
+    private static GraphValue NormWeight(GraphBuilder b, WeightReader weights, string name, int width) =>
+        weights.Tensor(b, name, [width], 0.05f, mean: 1f);
 
     // cos/sin of p * theta^(-2i / headSize), [maxLength, headSize / 2]: the caches GroupQueryAttention rotates with.
-    private static (float[] Cos, float[] Sin) RotaryCaches(int maxLength, int headSize)
+    internal static (float[] Cos, float[] Sin) RotaryCaches(int maxLength, int headSize)
     {
         int half = headSize / 2;
         var cos = new float[maxLength * half];

@@ -7,7 +7,10 @@ namespace VisPruner.Engine.DemoModels;
 public static class DemoModelCache
 {
     /// <summary>The name of the default demo folder; bumped whenever the factory's output changes.</summary>
-    public const string DemoName = "tiny-phi3v-3";
+    public const string DemoName = "tiny-phi3v-qa-2";
+
+    // Part of every trained folder's name: bumped whenever the factory builds other files from the same weights.
+    private const string TrainedVersion = "2";
 
     /// <summary>Gets the cache root.</summary>
     public static string Root =>
@@ -21,6 +24,23 @@ public static class DemoModelCache
     /// <returns>The folder.</returns>
     public static string GetOrCreateDemo() => GetOrCreate(DemoName, new TinyPhi3VisionOptions { PastPresentShareBuffer = true });
 
+    /// <summary>
+    /// Returns the folder of the model built from trained weights (see <see cref="TinyPhi3VisionOptions.ForTrainedWeights"/>),
+    /// writing it first if needed. The folder name carries a hash of the weights file, so new weights get a new folder.
+    /// </summary>
+    /// <param name="weightsPath">A safetensors file of trained weights.</param>
+    /// <returns>The folder.</returns>
+    /// <exception cref="FileNotFoundException">The weights file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The weights file is not valid or does not fit the factory.</exception>
+    public static string GetOrCreateTrained(string weightsPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(weightsPath);
+        using FileStream file = File.OpenRead(weightsPath);
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file))[..12];
+        string name = $"{Path.GetFileNameWithoutExtension(weightsPath)}-{TrainedVersion}-{hash}";
+        return Exists(name) ?? GetOrCreate(name, TinyPhi3VisionOptions.ForTrainedWeights(SafetensorsWeights.Load(weightsPath)));
+    }
+
     /// <summary>Returns the folder of a generated model named <paramref name="name"/>, writing it first if needed.</summary>
     /// <param name="name">The folder name; change it whenever <paramref name="options"/> change.</param>
     /// <param name="options">The model to write.</param>
@@ -28,11 +48,12 @@ public static class DemoModelCache
     public static string GetOrCreate(string name, TinyPhi3VisionOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        string folder = Path.Combine(Root, "demo-models", name);
-        if (File.Exists(Path.Combine(folder, "genai_config.json")))
+        if (Exists(name) is { } existing)
         {
-            return folder;
+            return existing;
         }
+
+        string folder = Path.Combine(Root, "demo-models", name);
 
         // Write next to the final place, then move: a concurrent or interrupted run never sees half a folder.
         string staging = folder + ".tmp-" + Environment.ProcessId;
@@ -47,5 +68,11 @@ public static class DemoModelCache
         }
 
         return folder;
+    }
+
+    private static string? Exists(string name)
+    {
+        string folder = Path.Combine(Root, "demo-models", name);
+        return File.Exists(Path.Combine(folder, "genai_config.json")) ? folder : null;
     }
 }

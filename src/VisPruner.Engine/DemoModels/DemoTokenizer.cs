@@ -11,7 +11,7 @@ namespace VisPruner.Engine.DemoModels;
 internal sealed class DemoTokenizer
 {
     private const string WordMarker = "\u2581"; // SentencePiece's "▁"
-    private const int MaxMerges = 320;
+    private const int MaxMerges = 480;
 
     // Phi-3.5's added tokens, in their published order (ids 32000.. there; right after the base vocabulary here).
     private static readonly string[] PhiSpecialTokens =
@@ -31,7 +31,24 @@ internal sealed class DemoTokenizer
         "This is a chart of the results. The values increase from left to right, and the largest bar is on the right side. " +
         "The text on the sign says that the store is open from nine in the morning to six in the evening. " +
         "I can see a bowl of fruit with apples, oranges and bananas on the kitchen counter. The light comes from the window. " +
-        "You are a helpful assistant. Thank you for the picture; here is what I see. The colors are bright and the scene is calm.";
+        "You are a helpful assistant. Thank you for the picture; here is what I see. The colors are bright and the scene is calm. " +
+        QuestionAnswerText;
+
+    // The questions and answers the trained demo model knows (Fashion-MNIST scenes), so each word of them is one or two
+    // tokens: short prompts, and answers the decoder emits in few steps.
+    private const string QuestionAnswerText =
+        "How many t-shirts are there? How many trousers are there? How many pullovers are there? How many dresses are there? " +
+        "How many coats are there? How many sandals are there? How many shirts are there? How many sneakers are there? " +
+        "How many bags are there? How many ankle boots are there? Is there a t-shirt? Is there a trouser? Is there a pullover? " +
+        "Is there a dress? Is there a coat? Is there a sandal? Is there a shirt? Is there a sneaker? Is there a bag? " +
+        "Is there a ankle boot? What is in the top-left cell? What is in the top cell? What is in the top-right cell? " +
+        "What is in the left cell? What is in the centre cell? What is in the right cell? What is in the bottom-left cell? " +
+        "What is in the bottom cell? What is in the bottom-right cell? What colour is the t-shirt? What colour is the trouser? " +
+        "What colour is the pullover? What colour is the dress? What colour is the coat? What colour is the sandal? " +
+        "What colour is the shirt? What colour is the sneaker? What colour is the bag? What colour is the ankle boot? " +
+        "What is in this picture? yes no nothing red green blue yellow white orange 0 1 2 3 4 5 6 " +
+        "ankle boot, bag, coat, dress, pullover, sandal, shirt, sneaker, t-shirt, trouser. " +
+        "t-shirt trouser pullover dress coat sandal shirt sneaker bag ankle boot red green blue yellow white orange nothing";
 
     // Phi-3.5-vision's chat format as a Hugging Face (Jinja) chat template: each turn is <|role|>\n content <|end|>\n.
     private const string ChatTemplate =

@@ -9,14 +9,14 @@ namespace VisPruner.Engine.DemoModels;
 /// </summary>
 internal static class EmbeddingGraph
 {
-    public static ModelProto Build(TinyPhi3VisionOptions options, int vocabularySize)
+    public static ModelProto Build(TinyPhi3VisionOptions options, WeightReader weights, int vocabularySize)
     {
         int hidden = options.HiddenSize;
         var b = new GraphBuilder("phi3v_embedding", unchecked(options.Seed + 1));
         GraphValue inputIds = b.Input("input_ids", OnnxDataType.Int64, "batch_size", "sequence_length");
         GraphValue imageFeatures = b.Input("image_features", OnnxDataType.Float, "num_image_tokens", hidden);
 
-        GraphValue table = b.RandomNormal("model.embed_tokens.weight", [vocabularySize, hidden], 1f);
+        GraphValue table = weights.Tensor(b, "model.embed_tokens.weight", [vocabularySize, hidden], 1f);
         GraphValue textIds = b.Op("Max", [inputIds, b.Scalar(0L)], name: "/model/embed_tokens/Max_output_0");
         GraphValue embeddings = b.Gather(table, textIds, 0, "/model/embed_tokens/Gather_output_0");
 

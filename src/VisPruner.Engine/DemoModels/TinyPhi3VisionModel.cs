@@ -6,8 +6,9 @@ namespace VisPruner.Engine.DemoModels;
 /// <summary>
 /// Writes small, seeded Phi-3.5-vision ("phi3v") model folders in the layout ONNX Runtime GenAI publishes:
 /// <c>genai_config.json</c>, <c>processor_config.json</c>, <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and the
-/// vision, embedding and text ONNX files with their <c>.data</c> weight files. The weights are random (the output is
-/// gibberish), but every tensor name, dtype and layout is the published one, so the folders exercise the real pipeline.
+/// vision, embedding and text ONNX files with their <c>.data</c> weight files. The weights are seeded random (the output
+/// is gibberish) or trained (<see cref="TinyPhi3VisionOptions.Weights"/>); every tensor name, dtype and layout is the
+/// published one, so the folders exercise the real pipeline.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -41,6 +42,7 @@ public static class TinyPhi3VisionModel
     /// <param name="options">Sizes and settings; the defaults make a model of a few hundred kilobytes.</param>
     /// <returns>Facts about the written model that tests and callers need (ids, sizes).</returns>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    /// <exception cref="InvalidDataException">Trained weights lack a tensor, hold one of another shape, or hold one no graph uses.</exception>
     public static TinyPhi3VisionModelInfo Write(string folder, TinyPhi3VisionOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -59,15 +61,34 @@ public static class TinyPhi3VisionModel
             [tokenizer.EndId, tokenizer.AssistantId, tokenizer.EndOfTextId],
             tokenizer.EndOfTextId);
 
+        // Build every graph before writing anything, so a weights file that does not fit leaves no partial folder.
+        WeightReader weights = options.Weights.OpenReader();
+        ModelProto vision = VisionGraph.Build(options, weights);
+        ModelProto embedding = EmbeddingGraph.Build(options, weights, tokenizer.VocabularySize);
+        ModelProto decoder = DecoderGraph.Build(options, weights, tokenizer);
+        weights.EnsureAllUsed();
+
         Directory.CreateDirectory(folder);
-        SaveModel(VisionGraph.Build(options), folder, VisionFileName);
-        SaveModel(EmbeddingGraph.Build(options, tokenizer.VocabularySize), folder, EmbeddingFileName);
-        SaveModel(DecoderGraph.Build(options, tokenizer), folder, DecoderFileName);
+        SaveModel(vision, folder, VisionFileName);
+        SaveModel(embedding, folder, EmbeddingFileName);
+        SaveModel(decoder, folder, DecoderFileName);
         File.WriteAllBytes(Path.Combine(folder, "genai_config.json"), ConfigFiles.GenAiConfig(info));
         File.WriteAllBytes(Path.Combine(folder, "processor_config.json"), ConfigFiles.ProcessorConfig(options.NumCrops));
-        File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), tokenizer.TokenizerJson());
-        File.WriteAllBytes(Path.Combine(folder, "tokenizer_config.json"), tokenizer.TokenizerConfigJson());
+        WriteTokenizerFiles(folder);
         return info;
+    }
+
+    /// <summary>
+    /// Writes the demo tokenizer's <c>tokenizer.json</c> and <c>tokenizer_config.json</c> (the ones every demo folder
+    /// has) into <paramref name="folder"/>, e.g. for training code that must tokenize exactly as the folders do.
+    /// </summary>
+    /// <param name="folder">The destination folder (created if needed).</param>
+    public static void WriteTokenizerFiles(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), DemoTokenizer.Instance.TokenizerJson());
+        File.WriteAllBytes(Path.Combine(folder, "tokenizer_config.json"), DemoTokenizer.Instance.TokenizerConfigJson());
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VisPruner.Engine.DemoModels;
 
 /// <summary>
@@ -8,6 +10,15 @@ public sealed record TinyPhi3VisionOptions
 {
     /// <summary>Seed of every random weight: the same options always give byte-identical files.</summary>
     public int Seed { get; init; } = 1234;
+
+    /// <summary>
+    /// Where the named weights come from: <see cref="TinyPhi3VisionWeights.SeededRandom"/> (the default, drawn from
+    /// <see cref="Seed"/>) or trained weights (<see cref="SafetensorsWeights"/>, whose tensors must match these sizes).
+    /// </summary>
+    public TinyPhi3VisionWeights Weights { get; init; } = TinyPhi3VisionWeights.SeededRandom;
+
+    /// <summary>How the decoder's projections are stored. Default: 4-bit <c>MatMulNBits</c>, as published folders.</summary>
+    public DecoderWeightFormat DecoderWeights { get; init; } = DecoderWeightFormat.Int4;
 
     /// <summary>Width of the CLIP vision encoder.</summary>
     public int VisionHiddenSize { get; init; } = 32;
@@ -27,7 +38,7 @@ public sealed record TinyPhi3VisionOptions
     /// <summary>How vision self-attention appears in the graph.</summary>
     public VisionAttentionKind VisionAttention { get; init; } = VisionAttentionKind.Unfused;
 
-    /// <summary>Width of the language decoder (a multiple of 32, the 4-bit quantization block).</summary>
+    /// <summary>Width of the language decoder (with 4-bit weights a multiple of 32, the quantization block).</summary>
     public int HiddenSize { get; init; } = 64;
 
     /// <summary>Decoder layers.</summary>
@@ -39,7 +50,7 @@ public sealed record TinyPhi3VisionOptions
     /// <summary>Decoder key/value heads (grouped-query attention); must divide <see cref="AttentionHeads"/>.</summary>
     public int KeyValueHeads { get; init; } = 2;
 
-    /// <summary>Hidden width of the decoder's gated MLP (a multiple of 32).</summary>
+    /// <summary>Hidden width of the decoder's gated MLP (with 4-bit weights a multiple of 32).</summary>
     public int IntermediateSize { get; init; } = 128;
 
     /// <summary>The <c>context_length</c> written to <c>genai_config.json</c>.</summary>
@@ -59,6 +70,43 @@ public sealed record TinyPhi3VisionOptions
 
     /// <summary>An optional scripted reply that overrides the decoder's random predictions.</summary>
     public TinyPhi3VisionScript? Script { get; init; }
+
+    /// <summary>
+    /// Options for a model of trained weights: the sizes come from the file's <c>__metadata__</c> (keys named after these
+    /// properties in snake case: <c>vision_hidden_size</c>, <c>vision_layers</c>, <c>vision_heads</c>,
+    /// <c>vision_intermediate_size</c>, <c>hidden_size</c>, <c>decoder_layers</c>, <c>attention_heads</c>,
+    /// <c>key_value_heads</c>, <c>intermediate_size</c>, <c>num_crops</c>), the decoder keeps float32 projections so the
+    /// folder computes what training computed, and the KV cache is one shared buffer.
+    /// </summary>
+    /// <param name="weights">The trained weights.</param>
+    /// <param name="maxLength">The most tokens a sequence may reach (prompt, visual tokens and answer).</param>
+    /// <returns>The options; the factory checks every tensor's shape against them.</returns>
+    /// <exception cref="InvalidDataException">A size is missing from the metadata or not an integer.</exception>
+    public static TinyPhi3VisionOptions ForTrainedWeights(SafetensorsWeights weights, int maxLength = 2048)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        int Size(string key) => weights.Metadata.TryGetValue(key, out string? value) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int size)
+            ? size
+            : throw new InvalidDataException($"{weights.Source}: __metadata__ lacks an integer '{key}'.");
+        return new TinyPhi3VisionOptions
+        {
+            Weights = weights,
+            DecoderWeights = DecoderWeightFormat.FullPrecision,
+            VisionHiddenSize = Size("vision_hidden_size"),
+            VisionLayers = Size("vision_layers"),
+            VisionHeads = Size("vision_heads"),
+            VisionIntermediateSize = Size("vision_intermediate_size"),
+            HiddenSize = Size("hidden_size"),
+            DecoderLayers = Size("decoder_layers"),
+            AttentionHeads = Size("attention_heads"),
+            KeyValueHeads = Size("key_value_heads"),
+            IntermediateSize = Size("intermediate_size"),
+            NumCrops = Size("num_crops"),
+            ContextLength = maxLength,
+            MaxLength = maxLength,
+            PastPresentShareBuffer = true,
+        };
+    }
 
     internal int VisionGraphLayers => VisionLayers - 1;
 
@@ -80,8 +128,10 @@ public sealed record TinyPhi3VisionOptions
         Require(HiddenSize % AttentionHeads == 0 && HeadSize % 16 == 0, nameof(AttentionHeads),
             $"({AttentionHeads}) must divide HiddenSize ({HiddenSize}) into heads whose size is a multiple of 16");
         Require(AttentionHeads % KeyValueHeads == 0, nameof(KeyValueHeads), $"({KeyValueHeads}) must divide AttentionHeads ({AttentionHeads})");
-        Require(HiddenSize % 32 == 0, nameof(HiddenSize), "must be a multiple of 32 (the 4-bit quantization block)");
-        Require(IntermediateSize % 32 == 0, nameof(IntermediateSize), "must be a multiple of 32 (the 4-bit quantization block)");
+        bool int4 = DecoderWeights == DecoderWeightFormat.Int4;
+        Require(!int4 || HiddenSize % DecoderGraph.QuantizationBlock == 0, nameof(HiddenSize), "must be a multiple of 32 (the 4-bit quantization block)");
+        Require(!int4 || IntermediateSize % DecoderGraph.QuantizationBlock == 0, nameof(IntermediateSize), "must be a multiple of 32 (the 4-bit quantization block)");
+        Require(Weights is not null, nameof(Weights), "must be set");
         Require(MaxLength > 0 && MaxLength <= ContextLength, nameof(MaxLength), $"({MaxLength}) must be in 1..ContextLength ({ContextLength})");
         if (Script is { } script)
         {

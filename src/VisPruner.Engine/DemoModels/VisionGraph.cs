@@ -17,7 +17,7 @@ internal static class VisionGraph
     private const int Tokens = Patches + 1; // with [CLS]
     private const int MergedPerSide = PatchesPerSide / 2; // 12
 
-    public static ModelProto Build(TinyPhi3VisionOptions options)
+    public static ModelProto Build(TinyPhi3VisionOptions options, WeightReader weights)
     {
         int c = options.VisionHiddenSize, merged = 4 * c, hidden = options.HiddenSize;
         var b = new GraphBuilder("phi3v_vision", options.Seed);
@@ -33,7 +33,7 @@ internal static class VisionGraph
             b.Int64s(1), "/hd/crop_count/Add_output_0"); // global view + h_c * w_c sub-crops
         crops = b.Op("Slice", [crops, b.Int64s(0), cropCount, b.Int64s(0)], name: "/hd/used_crops/Slice_output_0");
 
-        GraphValue features = Encoder(b, options, crops, cropCount);
+        GraphValue features = Encoder(b, options, weights, crops, cropCount);
 
         // [n, 577, C] -> drop [CLS] -> 2 x 2 merge by concatenation in (dy, dx) order -> [n, 12, 12, 4C].
         features = b.Slice(features, [1], [Tokens], [1], name: "/hd/drop_cls/Slice_output_0");
@@ -41,8 +41,8 @@ internal static class VisionGraph
         features = b.Transpose(features, [0, 1, 3, 2, 4, 5], "/hd/merge/Transpose_output_0");
         features = b.Reshape(features, [-1, MergedPerSide, MergedPerSide, merged], "/hd/merge/Reshape_1_output_0");
 
-        GraphValue subSeparator = b.RandomNormal("sub_GN", [1, 1, 1, merged], 1f);
-        GraphValue globalSeparator = b.Reshape(b.RandomNormal("glb_GN", [1, 1, merged], 1f), [1, merged], "/hd/glb_GN/Reshape_output_0");
+        GraphValue subSeparator = weights.Tensor(b, "sub_GN", [1, 1, 1, merged], 1f);
+        GraphValue globalSeparator = b.Reshape(weights.Tensor(b, "glb_GN", [1, 1, merged], 1f), [1, merged], "/hd/glb_GN/Reshape_output_0");
 
         // Sub-crops row-major into one (h_c * 12) x (w_c * 12) grid, each token row closed by sub_GN.
         GraphValue subCrops = b.Slice(features, [1], [long.MaxValue], [0], name: "/hd/sub_crops/Slice_output_0");
@@ -61,58 +61,58 @@ internal static class VisionGraph
         GraphValue sequence = b.Concat(0, [subRows, globalSeparator, globalRows], "/hd/Concat_output_0");
 
         // Projector: Linear(4C -> H), GELU, Linear(H -> H).
-        GraphValue projected = Dense(b, sequence, merged, hidden, "img_projection.0", "/img_projection/img_projection.0");
+        GraphValue projected = Dense(b, weights, sequence, merged, hidden, "img_projection.0", "/img_projection/img_projection.0");
         projected = b.Gelu(projected, name: "/img_projection/img_projection.1/Gelu_output_0");
-        projected = Dense(b, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
+        projected = Dense(b, weights, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
         b.Output("image_features", projected, "num_image_tokens", hidden);
         return ExportNaming.NameNodesAfterOutputs(b.Build());
     }
 
-    private static GraphValue Encoder(GraphBuilder b, TinyPhi3VisionOptions options, GraphValue crops, GraphValue cropCount)
+    private static GraphValue Encoder(GraphBuilder b, TinyPhi3VisionOptions options, WeightReader weights, GraphValue crops, GraphValue cropCount)
     {
         int c = options.VisionHiddenSize;
         const string embeddings = "/vision_model/embeddings";
 
         // Patch embedding as in CLIP: a 14 x 14 stride-14 convolution without bias, [n, C, 24, 24] -> [n, 576, C].
-        GraphValue patchWeight = b.RandomNormal("vision_model.embeddings.patch_embedding.weight", [c, 3, PatchSize, PatchSize], 0.02f);
+        GraphValue patchWeight = weights.Tensor(b, "vision_model.embeddings.patch_embedding.weight", [c, 3, PatchSize, PatchSize], 0.02f);
         GraphValue patches = b.Op("Conv", [crops, patchWeight],
             [NodeAttributes.Ints("kernel_shape", PatchSize, PatchSize), NodeAttributes.Ints("strides", PatchSize, PatchSize)],
             $"{embeddings}/patch_embedding/Conv_output_0");
         patches = b.Reshape(patches, [0, c, Patches], $"{embeddings}/Reshape_output_0");
         patches = b.Transpose(patches, [0, 2, 1], $"{embeddings}/Transpose_output_0");
 
-        GraphValue classEmbedding = b.RandomNormal("vision_model.embeddings.class_embedding", [1, 1, c], 1f);
+        GraphValue classEmbedding = weights.Tensor(b, "vision_model.embeddings.class_embedding", [1, 1, c], 1f);
         GraphValue classTokens = b.Expand(classEmbedding, b.Concat(0, [cropCount, b.Int64s(1, c)], $"{embeddings}/cls_shape_output_0"), $"{embeddings}/Expand_output_0");
         GraphValue hiddenStates = b.Concat(1, [classTokens, patches], $"{embeddings}/Concat_output_0");
-        hiddenStates = b.Add(hiddenStates, b.RandomNormal("vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}/Add_output_0");
-        hiddenStates = LayerNorm(b, hiddenStates, c, "vision_model.pre_layrnorm", "/vision_model/pre_layrnorm");
+        hiddenStates = b.Add(hiddenStates, weights.Tensor(b, "vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}/Add_output_0");
+        hiddenStates = LayerNorm(b, weights, hiddenStates, c, "vision_model.pre_layrnorm", "/vision_model/pre_layrnorm");
 
         for (int layer = 0; layer < options.VisionGraphLayers; layer++)
         {
-            string weights = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
-            GraphValue normed = LayerNorm(b, hiddenStates, c, $"{weights}.layer_norm1", $"{path}/layer_norm1");
-            GraphValue attention = SelfAttention(b, options, normed, weights + ".self_attn", path + "/self_attn");
+            string prefix = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
+            GraphValue normed = LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm1", $"{path}/layer_norm1");
+            GraphValue attention = SelfAttention(b, options, weights, normed, prefix + ".self_attn", path + "/self_attn");
             hiddenStates = b.Add(hiddenStates, attention, $"{path}/Add_output_0");
 
-            normed = LayerNorm(b, hiddenStates, c, $"{weights}.layer_norm2", $"{path}/layer_norm2");
-            GraphValue mlp = Dense(b, normed, c, options.VisionIntermediateSize, $"{weights}.mlp.fc1", $"{path}/mlp/fc1");
+            normed = LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm2", $"{path}/layer_norm2");
+            GraphValue mlp = Dense(b, weights, normed, c, options.VisionIntermediateSize, $"{prefix}.mlp.fc1", $"{path}/mlp/fc1");
             GraphValue gate = b.Sigmoid(b.Mul(mlp, b.Scalar(1.702f), $"{path}/mlp/activation_fn/Mul_output_0"), $"{path}/mlp/activation_fn/Sigmoid_output_0");
             mlp = b.Mul(mlp, gate, $"{path}/mlp/activation_fn/Mul_1_output_0"); // quick GELU
-            mlp = Dense(b, mlp, options.VisionIntermediateSize, c, $"{weights}.mlp.fc2", $"{path}/mlp/fc2");
+            mlp = Dense(b, weights, mlp, options.VisionIntermediateSize, c, $"{prefix}.mlp.fc2", $"{path}/mlp/fc2");
             hiddenStates = b.Add(hiddenStates, mlp, $"{path}/Add_1_output_0");
         }
 
         return hiddenStates;
     }
 
-    private static GraphValue SelfAttention(GraphBuilder b, TinyPhi3VisionOptions options, GraphValue x, string weights, string path)
+    private static GraphValue SelfAttention(GraphBuilder b, TinyPhi3VisionOptions options, WeightReader weights, GraphValue x, string prefix, string path)
     {
         int c = options.VisionHiddenSize, heads = options.VisionHeads, headSize = c / heads;
 
         // Both variants draw the same weights in the same order, so they compute the same function.
-        GraphValue q = Dense(b, x, c, c, $"{weights}.q_proj", $"{path}/q_proj");
-        GraphValue k = Dense(b, x, c, c, $"{weights}.k_proj", $"{path}/k_proj");
-        GraphValue v = Dense(b, x, c, c, $"{weights}.v_proj", $"{path}/v_proj");
+        GraphValue q = Dense(b, weights, x, c, c, $"{prefix}.q_proj", $"{path}/q_proj");
+        GraphValue k = Dense(b, weights, x, c, c, $"{prefix}.k_proj", $"{path}/k_proj");
+        GraphValue v = Dense(b, weights, x, c, c, $"{prefix}.v_proj", $"{path}/v_proj");
 
         GraphValue context;
         if (options.VisionAttention == VisionAttentionKind.MultiHeadAttention)
@@ -130,23 +130,22 @@ internal static class VisionGraph
             context = b.Reshape(b.Transpose(context, [0, 2, 1, 3], $"{path}/Transpose_3_output_0"), [0, Tokens, c], $"{path}/Reshape_3_output_0");
         }
 
-        return Dense(b, context, c, c, $"{weights}.out_proj", $"{path}/out_proj");
+        return Dense(b, weights, context, c, c, $"{prefix}.out_proj", $"{path}/out_proj");
     }
 
     // A PyTorch Linear as exported: MatMul by the [in, out] weight "{prefix}.weight", then Add of "{prefix}.bias".
     // Weights of variance 1 / in keep activations near unit scale, so attention is far from uniform.
-    private static GraphValue Dense(GraphBuilder b, GraphValue x, int inFeatures, int outFeatures, string prefix, string path)
+    private static GraphValue Dense(GraphBuilder b, WeightReader weights, GraphValue x, int inFeatures, int outFeatures, string prefix, string path)
     {
-        GraphValue weight = b.RandomNormal(prefix + ".weight", [inFeatures, outFeatures], 1f / MathF.Sqrt(inFeatures));
-        GraphValue bias = b.RandomNormal(prefix + ".bias", [outFeatures], 0.02f);
+        GraphValue weight = weights.Tensor(b, prefix + ".weight", [inFeatures, outFeatures], 1f / MathF.Sqrt(inFeatures));
+        GraphValue bias = weights.Tensor(b, prefix + ".bias", [outFeatures], 0.02f);
         return b.Add(b.MatMul(x, weight, path + "/MatMul_output_0"), bias, path + "/Add_output_0");
     }
 
-    private static GraphValue LayerNorm(GraphBuilder b, GraphValue x, int width, string weights, string path)
+    private static GraphValue LayerNorm(GraphBuilder b, WeightReader weights, GraphValue x, int width, string prefix, string path)
     {
-        var random = b.Random;
-        GraphValue scale = b.Initializer<float>($"{weights}.weight", [width], random.Normal(width, 1f, 0.1f));
-        GraphValue bias = b.Initializer<float>($"{weights}.bias", [width], random.Normal(width, 0f, 0.1f));
+        GraphValue scale = weights.Tensor(b, $"{prefix}.weight", [width], 0.1f, mean: 1f);
+        GraphValue bias = weights.Tensor(b, $"{prefix}.bias", [width], 0.1f);
         return b.LayerNormalization(x, scale, bias, epsilon: 1e-5f, name: $"{path}/LayerNormalization_output_0");
     }
 

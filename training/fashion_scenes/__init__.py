@@ -1,0 +1,1 @@
+"""Training code of the Fashion-MNIST scenes demo model (see training/README.md)."""
