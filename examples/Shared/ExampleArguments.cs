@@ -15,7 +15,10 @@ internal sealed record ExampleArguments(string? ModelFolder, string ImagePath, s
             ".PNG" => "image/png",
             ".JPG" or ".JPEG" => "image/jpeg",
             ".BMP" => "image/bmp",
-            _ => throw new ArgumentException($"Unsupported image type: {imagePath} (use PNG, JPEG or BMP).", nameof(args)),
+            ".WEBP" => "image/webp",
+            ".GIF" => "image/gif",
+            ".ICO" => "image/x-icon",
+            _ => throw new ArgumentException($"Unsupported image type: {imagePath} (use PNG, JPEG, BMP, WebP, GIF or ICO).", nameof(args)),
         };
         return new ExampleArguments(Value(args, "--model"), imagePath, mediaType);
     }

@@ -19,7 +19,7 @@ internal static class ChatCommand
     public static RootCommand Create()
     {
         var model = new Option<string?>("--model", "-m") { Description = "A model folder prepared for ONNX Runtime GenAI (e.g. Phi-3.5-vision-instruct-onnx cpu-int4). Without it, the built-in demo model runs: a small model trained on Fashion-MNIST scenes." };
-        var images = new Option<string[]>("--image", "-i") { Description = "An image file (PNG, JPEG or BMP); repeat for several.", Required = true };
+        var images = new Option<string[]>("--image", "-i") { Description = "An image file (PNG, JPEG, BMP, WebP, GIF or ICO); repeat for several.", Required = true };
         var prompt = new Option<string>("--prompt", "-p") { Description = "The question.", DefaultValueFactory = _ => "What is in this picture?" };
         var system = new Option<string?>("--system") { Description = "A system message." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "The most tokens to generate.", DefaultValueFactory = _ => 128 };
