@@ -4,7 +4,8 @@ using VisPruner.Engine.Generation;
 
 // A separate process for tests whose subject is process-wide.
 //   ask <model folder> <on|off>   loads the engine (the first native call of the process) with ONNX Runtime telemetry on
-//                                 or off and answers one short question; prints the completion tokens.
+//                                 or off and answers one short question; prints the completion tokens and the value of
+//                                 ORT_DISABLE_TELEMETRY in the native environment the ONNX Runtime libraries read ("-" when unset).
 //   peak <model folder> <image>   loads the engine, then answers one question about the image; prints the resident memory
 //                                 before the request and the peak during it, in bytes (Linux).
 switch (args)
@@ -14,7 +15,8 @@ switch (args)
         var options = new MultimodalEngineOptions { EnableOnnxRuntimeTelemetry = args[2] == "on" };
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, options);
         GenerationResult result = await engine.CompleteAsync(new GenerationRequest([new ChatTurn(TurnRole.User, "Hi")], options: new GenerationOptions { MaxNewTokens = 2 }));
-        Console.WriteLine(result.Statistics.CompletionTokens);
+        nint disabled = NativeGetEnv("ORT_DISABLE_TELEMETRY");
+        Console.WriteLine($"{result.Statistics.CompletionTokens} {(disabled == 0 ? "-" : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(disabled))}");
         return 0;
     }
 
@@ -37,3 +39,7 @@ switch (args)
 
 static long ResidentBytes(string field) =>
     long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
+// The C library's getenv: what native code sees, which .NET's Environment does not reflect on Linux.
+[System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
+static extern nint NativeGetEnv([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string name);
