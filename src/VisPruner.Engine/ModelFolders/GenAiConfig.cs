@@ -200,8 +200,9 @@ public sealed record VisionConfig(string FileName, string PixelValuesName, strin
 /// <param name="Temperature">Logit temperature.</param>
 /// <param name="RepetitionPenalty">Penalty on tokens already seen (1: none).</param>
 /// <param name="PastPresentShareBuffer">Whether the KV cache is one buffer of <paramref name="MaxLength"/> written in place.</param>
+/// <param name="RandomSeed">The sampling seed of every request, or -1 (the default) for a fresh seed per request.</param>
 public sealed record SearchConfig(
-    int MaxLength, bool DoSample, int TopK, double TopP, double Temperature, double RepetitionPenalty, bool PastPresentShareBuffer)
+    int MaxLength, bool DoSample, int TopK, double TopP, double Temperature, double RepetitionPenalty, bool PastPresentShareBuffer, int RandomSeed)
 {
     internal static SearchConfig Read(JsonFields? search, int contextLength) => new(
         search?.OptionalInt("max_length") ?? contextLength,
@@ -210,5 +211,6 @@ public sealed record SearchConfig(
         search?.OptionalDouble("top_p") ?? 1.0,
         search?.OptionalDouble("temperature") ?? 1.0,
         search?.OptionalDouble("repetition_penalty") ?? 1.0,
-        search?.OptionalBool("past_present_share_buffer") ?? false);
+        search?.OptionalBool("past_present_share_buffer") ?? false,
+        search?.OptionalInt("random_seed") ?? -1);
 }

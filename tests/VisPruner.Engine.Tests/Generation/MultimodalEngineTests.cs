@@ -44,6 +44,31 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
     }
 
     [Fact]
+    public async Task Unseeded_sampled_answers_differ_unless_the_folder_fixes_a_seed()
+    {
+        var sampled = new GenerationOptions { MaxNewTokens = 20, MinNewTokens = 20, Temperature = 1.5 };
+        string pinned = models.CopyOf(models.GrowingKvFolder);
+        string configPath = Path.Combine(pinned, "genai_config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!;
+        config["search"]!["random_seed"] = 5;
+        File.WriteAllText(configPath, config.ToJsonString());
+        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
+        using MultimodalEngine seeded = await MultimodalEngine.LoadAsync(pinned);
+
+        var fresh = new HashSet<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            fresh.Add((await engine.CompleteAsync(Ask("Tell me a story.", sampled))).Text);
+        }
+
+        string first = (await seeded.CompleteAsync(Ask("Tell me a story.", sampled))).Text;
+        string second = (await seeded.CompleteAsync(Ask("Tell me a story.", sampled))).Text;
+
+        Assert.True(fresh.Count > 1, "four unseeded sampled answers were all equal");
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public async Task An_end_of_sequence_token_is_held_off_until_the_minimum_length()
     {
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
