@@ -1,31 +1,30 @@
 using System.Diagnostics;
 
-namespace VisPruner.SemanticKernel.IntegrationTests;
+using VisPruner.SemanticKernel.IntegrationTests.Infrastructure;
+
+namespace VisPruner.SemanticKernel.IntegrationTests.FreshApp;
 
 /// <summary>
 /// An app outside this repository (so without its central package pins) that references Semantic Kernel 1.82, the CPU
-/// native ONNX Runtime GenAI package and this library restores and builds with warnings as errors: no NU1605 downgrade
-/// and no NU1603 approximation between their dependencies.
+/// native ONNX Runtime GenAI package and this library: it restores and builds with warnings as errors (no NU1605
+/// downgrade and no NU1603 approximation between their dependencies), and then, with nothing but one registration call,
+/// asks about an image and has its kernel function invoked automatically.
 /// </summary>
-public sealed class FreshAppTests
+[Collection(ScriptedModelsGroup.Name)]
+public sealed class FreshAppTests(ScriptedModels models)
 {
     private const string Program = """
-        using Microsoft.SemanticKernel;
-        using Microsoft.SemanticKernel.ChatCompletion;
-        using VisPruner.SemanticKernel;
+        using VisPruner.SemanticKernel.IntegrationTests.FreshApp;
 
-        Kernel kernel = Kernel.CreateBuilder().AddVisPrunerChatCompletion(args[0]).Build();
-        IChatCompletionService chat = kernel.GetRequiredService<IChatCompletionService>();
-        ChatHistory history = [];
-        history.AddUserMessage([new ImageContent(File.ReadAllBytes(args[1]), "image/png"), new TextContent("What is this?")]);
-        var settings = new VisPrunerPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
-        Console.WriteLine(await chat.GetChatMessageContentAsync(history, settings, kernel));
+        Console.WriteLine(await FreshAppScenario.AskAsync(args[0], args[1]));
         """;
 
     [Fact]
-    public async Task An_app_referencing_Semantic_Kernel_Core_and_the_library_builds_with_warnings_as_errors()
+    public async Task An_app_referencing_Semantic_Kernel_Core_and_the_library_builds_and_Auto_invokes_a_kernel_function_on_an_image()
     {
-        string library = Path.Combine(ReadmeTests.RepositoryRoot, "src", "VisPruner.SemanticKernel", "VisPruner.SemanticKernel.csproj");
+        string root = ReadmeTests.RepositoryRoot;
+        string library = Path.Combine(root, "src", "VisPruner.SemanticKernel", "VisPruner.SemanticKernel.csproj");
+        string tests = Path.Combine(root, "tests", "VisPruner.SemanticKernel.IntegrationTests");
         string folder = Path.Combine(Path.GetTempPath(), "vispruner-fresh-app-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
@@ -43,6 +42,8 @@ public sealed class FreshAppTests
                     <PackageReference Include="Microsoft.SemanticKernel.Core" Version="1.82.0" />
                     <PackageReference Include="Microsoft.ML.OnnxRuntimeGenAI" Version="0.18.0" />
                     <ProjectReference Include="{library}" />
+                    <Compile Include="{Path.Combine(tests, "FreshApp", "FreshAppScenario.cs")}" />
+                    <Compile Include="{Path.Combine(tests, "Snippets", "BuildingPlugin.cs")}" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -54,6 +55,19 @@ public sealed class FreshAppTests
             Assert.True(exitCode == 0, output);
             Assert.DoesNotContain("NU1605", output, StringComparison.Ordinal);
             Assert.DoesNotContain("NU1603", output, StringComparison.Ordinal);
+
+            // The model calls the lookup, then answers; the same scenario run here teaches it the app's prompt lengths.
+            ScriptedModel? model = null;
+            (string expected, _) = await models.RunAsync([Replies.Call("buildings_lookup_building"), Replies.Answer], m =>
+            {
+                model = m;
+                return FreshAppScenario.AskAsync(m.Folder, ScriptedModels.HouseImage);
+            });
+            (exitCode, output) = await RunAsync(folder, Path.Combine(folder, "bin", "Release", "net10.0", "FreshApp.dll"), model!.Folder, ScriptedModels.HouseImage);
+
+            Assert.True(exitCode == 0, output);
+            Assert.Equal($"result: {Replies.LookupResult}\nanswer: {Replies.Answer}", expected.ReplaceLineEndings("\n"));
+            Assert.Equal(expected, output.Trim());
         }
         finally
         {
