@@ -8,8 +8,7 @@ namespace VisPruner.Engine.Generation;
 /// handed to ONNX Runtime GenAI's <see cref="GeneratorParams"/>.
 /// </summary>
 internal sealed record SearchSettings(
-    bool DoSample, double Temperature, int TopK, double TopP, double RepetitionPenalty, int? Seed, int FolderSeed, int MinNewTokens, bool? ShareBuffer,
-    OutputConstraint? Constraint)
+    bool DoSample, double Temperature, int TopK, double TopP, double RepetitionPenalty, int? Seed, int MinNewTokens, bool? ShareBuffer, OutputConstraint? Constraint)
 {
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (the message names it).</exception>
     public static SearchSettings Resolve(GenerationOptions options, SearchConfig search, bool? shareBuffer)
@@ -38,9 +37,9 @@ internal sealed record SearchSettings(
             throw new ArgumentException("GenerationOptions.Constraint needs a known kind and a non-empty definition.", nameof(options));
         }
 
-        // Greedy when the temperature is 0, as chat APIs mean it.
-        return new SearchSettings(
-            doSample && temperature > 0, temperature, topK, topP, penalty, options.Seed, search.RandomSeed, options.MinNewTokens, shareBuffer, options.Constraint);
+        // Greedy when the temperature is 0, as chat APIs mean it. The folder's seed, when it fixes one, applies to every request.
+        int? seed = options.Seed ?? (search.RandomSeed >= 0 ? search.RandomSeed : null);
+        return new SearchSettings(doSample && temperature > 0, temperature, topK, topP, penalty, seed, options.MinNewTokens, shareBuffer, options.Constraint);
 
         void Check(bool ok, string name, object? value, string rule)
         {
@@ -73,7 +72,7 @@ internal sealed record SearchSettings(
 
             // Without a seed GenAI seeds its generator from std::random_device, 624 reads that cost about 14 ms per request
             // (measured on 0.18, whether or not the request samples); a seed drawn here is as unpredictable and free.
-            parameters.SetSearchOption("random_seed", Seed ?? (FolderSeed >= 0 ? FolderSeed : Random.Shared.Next()));
+            parameters.SetSearchOption("random_seed", Seed ?? Random.Shared.Next());
 
             if (MinNewTokens > 0)
             {
@@ -105,5 +104,5 @@ internal sealed record SearchSettings(
     /// equal a fresh generator's. Not with a seed, the request's or the folder's (the random state has moved on), a minimum
     /// length (set per prompt) or a constraint (its parser state belongs to one reply).
     /// </summary>
-    public bool AllowsContinuation => (!DoSample || (Seed is null && FolderSeed < 0)) && MinNewTokens == 0 && Constraint is null;
+    public bool AllowsContinuation => (!DoSample || Seed is null) && MinNewTokens == 0 && Constraint is null;
 }
