@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using VisPruner.Engine.DemoModels;
+using VisPruner.Engine.ModelFolders;
 
 namespace VisPruner.Engine.Tests;
 
@@ -32,6 +34,15 @@ public sealed class TinyModelFixture : IDisposable
         }
 
         return copy;
+    }
+
+    /// <summary>Rewrites <paramref name="folder"/>'s genai_config.json after <paramref name="edit"/> changes it.</summary>
+    public static void EditConfig(string folder, Action<JsonNode> edit)
+    {
+        string path = Path.Combine(folder, GenAiConfig.FileName);
+        JsonNode root = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(root);
+        File.WriteAllText(path, root.ToJsonString());
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

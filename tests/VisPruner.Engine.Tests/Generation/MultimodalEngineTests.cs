@@ -48,10 +48,7 @@ public sealed class MultimodalEngineTests(TinyModelFixture models) : IClassFixtu
     {
         var sampled = new GenerationOptions { MaxNewTokens = 20, MinNewTokens = 20, Temperature = 1.5 };
         string pinned = models.CopyOf(models.GrowingKvFolder);
-        string configPath = Path.Combine(pinned, "genai_config.json");
-        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!;
-        config["search"]!["random_seed"] = 5;
-        File.WriteAllText(configPath, config.ToJsonString());
+        TinyModelFixture.EditConfig(pinned, root => root["search"]!["random_seed"] = 5);
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
         using MultimodalEngine seeded = await MultimodalEngine.LoadAsync(pinned);
 

@@ -12,14 +12,6 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
         return folder;
     }
 
-    private static void EditConfig(string folder, Action<JsonNode> edit)
-    {
-        string path = Path.Combine(folder, GenAiConfig.FileName);
-        JsonNode root = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(root);
-        File.WriteAllText(path, root.ToJsonString());
-    }
-
     [Fact]
     public async Task A_missing_folder_is_reported()
     {
@@ -45,7 +37,7 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
     [Fact]
     public async Task An_unsupported_model_type_lists_the_supported_ones()
     {
-        string folder = BrokenCopy(f => EditConfig(f, root => root["model"]!["type"] = "qwen2_5_vl"));
+        string folder = BrokenCopy(f => TinyModelFixture.EditConfig(f, root => root["model"]!["type"] = "qwen2_5_vl"));
 
         var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
         Assert.Equal("model.type", ex.Field);
@@ -55,7 +47,7 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
     [Fact]
     public async Task Cache_names_the_decoder_lacks_are_reported_at_load()
     {
-        string folder = BrokenCopy(f => EditConfig(f, root => root["model"]!["decoder"]!["inputs"]!["past_key_names"] = "past.%d.key"));
+        string folder = BrokenCopy(f => TinyModelFixture.EditConfig(f, root => root["model"]!["decoder"]!["inputs"]!["past_key_names"] = "past.%d.key"));
 
         var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
         Assert.Equal("model.decoder.inputs.past_key_names", ex.Field);
@@ -67,7 +59,7 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
     [InlineData("head_size")]
     public async Task Head_counts_and_sizes_that_disagree_with_the_decoder_are_reported(string field)
     {
-        string folder = BrokenCopy(f => EditConfig(f, root =>
+        string folder = BrokenCopy(f => TinyModelFixture.EditConfig(f, root =>
         {
             JsonNode decoder = root["model"]!["decoder"]!;
             int heads = decoder["num_attention_heads"]!.GetValue<int>();
