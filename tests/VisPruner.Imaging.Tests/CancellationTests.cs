@@ -25,14 +25,20 @@ public class CancellationTests(ITestOutputHelper output)
         using var cancellation = new CancellationTokenSource();
         long cancelledAt = 0;
 
+        // A dedicated thread, not a thread-pool timer: with the test assemblies running in parallel on a small machine
+        // the pool can be starved for longer than the whole decode, and the cancellation would then come too late.
         // The time is taken before cancelling: a callback registered on the token could run after the decoder's own.
-        using var timer = new Timer(_ =>
+        var canceller = new Thread(() =>
         {
+            Thread.Sleep(50);
             Volatile.Write(ref cancelledAt, Stopwatch.GetTimestamp());
             cancellation.Cancel();
-        }, null, 50, Timeout.Infinite);
+        })
+        { IsBackground = true, Priority = ThreadPriority.Highest };
+        canceller.Start();
 
         Assert.ThrowsAny<OperationCanceledException>(() => ImageDecoder.Decode(file, cancellationToken: cancellation.Token));
+        canceller.Join();
 
         double delay = Stopwatch.GetElapsedTime(Volatile.Read(ref cancelledAt)).TotalMilliseconds;
         output.WriteLine($"{kind}: returned {delay:F1} ms after cancellation");
