@@ -49,12 +49,15 @@ public class IdentifyTests
     public void A_100_megapixel_header_is_identified_without_decoding()
     {
         byte[] jpeg = LargeImages.FlatJpeg(10_000, 10_000, 3, progressive: true);
+        ImageDecoder.Identify(LargeImages.FlatJpeg(16, 16, 3, progressive: true)); // loads the native codec library first
+
+        // Decoding the file takes seconds; the bound leaves room for a busy machine's scheduling.
         long before = GC.GetAllocatedBytesForCurrentThread();
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
 
         ImageHeader header = ImageDecoder.Identify(jpeg);
 
-        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds < 200);
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds < 500);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 10);
         Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 10_000, 10_000, 1), header);
     }
