@@ -90,21 +90,10 @@ public sealed class CancellationLatencyTests(CancellationLatencyTests.Model mode
 
     private static async Task<TimeSpan> CancelAfterAsync(MultimodalEngine engine, GenerationRequest request, TimeSpan delay)
     {
-        // A dedicated thread, not a thread-pool timer: other test classes' native runs can starve the pool for longer
-        // than the stage being cancelled, and a late cancellation would measure the pool, not the engine.
-        using var cancel = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
-        var canceller = new Thread(() =>
-        {
-            Thread.Sleep(delay);
-            cancel.Cancel();
-        })
-        { IsBackground = true, Priority = ThreadPriority.Highest };
-        canceller.Start();
+        using var cancel = new DelayedCancellation(delay);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.CompleteAsync(request, cancel.Token));
-        TimeSpan returned = clock.Elapsed;
-        canceller.Join();
-        return returned;
+        return clock.Elapsed;
     }
 
     private static async Task AssertTheEngineStillAnswersAsync(MultimodalEngine engine)
