@@ -40,7 +40,7 @@ public sealed class FreshAppTests(ScriptedModels models)
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Microsoft.SemanticKernel.Core" Version="1.82.0" />
-                    <PackageReference Include="Microsoft.ML.OnnxRuntimeGenAI" Version="0.18.0" />
+                    <PackageReference Include="Microsoft.ML.OnnxRuntimeGenAI" Version="0.20.0" />
                     <ProjectReference Include="{library}" />
                     <Compile Include="{Path.Combine(tests, "FreshApp", "FreshAppScenario.cs")}" />
                     <Compile Include="{Path.Combine(tests, "Snippets", "BuildingPlugin.cs")}" />
