@@ -8,7 +8,9 @@ namespace VisPruner.Engine.ChatTemplates;
 /// <summary>
 /// Builds the constraint that makes every tool call a model writes parse and name one of the offered tools with arguments
 /// that follow its schema: a Lark grammar (llguidance's dialect) in which each call block is an embedded JSON schema,
-/// written compactly. Free text around the blocks stays free when a call is optional.
+/// written compactly. The schemas are bounded (<see cref="StructuredOutputLimits"/>) and so is the number of calls, so a
+/// call always finishes: the constraint carries the most tokens a reply of calls (or one call block) can take. Free text
+/// around the blocks stays free when a call is optional.
 /// </summary>
 public static class ToolCallGrammar
 {
@@ -22,61 +24,77 @@ public static class ToolCallGrammar
     /// <param name="openTag">The text that opens a call block, such as <c>&lt;tool_call&gt;</c>.</param>
     /// <param name="closeTag">The text that closes it.</param>
     /// <param name="callRequired">True when the reply must be calls only; false when it may answer in text, calls optional.</param>
-    /// <param name="singleCall">True when a reply holds at most one call.</param>
-    /// <returns>The constraint.</returns>
-    /// <exception cref="ArgumentException">No tools, or a tool's parameter schema is not a JSON object (the tool is named).</exception>
-    public static OutputConstraint Create(IReadOnlyList<ToolDefinition> tools, string openTag, string closeTag, bool callRequired, bool singleCall = false)
+    /// <param name="maxCalls">The most calls in one reply (1 when a reply holds one call at most).</param>
+    /// <param name="limits">The bounds on the arguments; null for <see cref="StructuredOutputLimits.Default"/>.</param>
+    /// <returns>
+    /// The constraint. With <paramref name="callRequired"/>, its <see cref="OutputConstraint.MaxTokens"/> bounds the whole
+    /// reply; otherwise it bounds each call block (<see cref="OutputConstraint.Span"/>).
+    /// </returns>
+    /// <exception cref="ArgumentException">
+    /// No tools, or a tool's parameter schema is not a JSON object or admits no finite arguments within the limits (the tool is named).
+    /// </exception>
+    public static OutputConstraint Create(
+        IReadOnlyList<ToolDefinition> tools, string openTag, string closeTag, bool callRequired, int maxCalls, StructuredOutputLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentException.ThrowIfNullOrEmpty(openTag);
         ArgumentException.ThrowIfNullOrEmpty(closeTag);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCalls, 1);
+        limits ??= StructuredOutputLimits.Default;
         if (tools.Count == 0)
         {
             throw new ArgumentException("A tool-call constraint needs at least one tool.", nameof(tools));
         }
 
         var choices = new JsonArray();
+        long longestCall = 0;
         foreach (ToolDefinition tool in tools)
         {
+            BoundedSchema arguments = ParameterSchema(tool, limits);
             choices.Add(new JsonObject
             {
                 ["type"] = "object",
-                ["properties"] = new JsonObject { ["name"] = new JsonObject { ["const"] = tool.Name }, ["arguments"] = ParameterSchema(tool) },
+                ["properties"] = new JsonObject { ["name"] = new JsonObject { ["const"] = tool.Name }, ["arguments"] = arguments.Schema },
                 ["required"] = new JsonArray("name", "arguments"),
                 ["additionalProperties"] = false,
             });
+
+            // {"name": "<name>", "arguments": <arguments>}
+            longestCall = Math.Max(longestCall, Encoding.UTF8.GetByteCount("{\"name\": , \"arguments\": }") + JsonSchemaBounds.ValueBytes(JsonValue.Create(tool.Name)) + arguments.MaxBytes);
         }
 
-        var call = new JsonObject
-        {
-            // One line, single spaces: the layout the template renders calls in, and no room to ramble in whitespace.
-            ["x-guidance"] = new JsonObject { ["whitespace_flexible"] = false, ["item_separator"] = ", ", ["key_separator"] = ": " },
-            ["oneOf"] = choices,
-        };
+        // One line, single spaces: the layout the template renders calls in, and no room to ramble in whitespace.
+        JsonObject call = JsonSchemaBounds.WithGuidanceOptions(new JsonObject { ["oneOf"] = choices });
+        long block = Encoding.UTF8.GetByteCount(openTag + "\n") + longestCall + Encoding.UTF8.GetByteCount("\n" + closeTag);
 
         string open = Literal(openTag + "\n"), close = Literal("\n" + closeTag);
-        var grammar = new StringBuilder();
+        string more = maxCalls == 1 ? string.Empty : Invariant($" (\"\\n\" {open} call {close}){{0,{maxCalls - 1}}}");
+        var grammar = new StringBuilder(OutputConstraint.LarkPreamble);
+        OutputConstraint constraint;
         if (callRequired)
         {
-            // An optional space first: SentencePiece models start a reply with a word marker (the "▁" of "▁<").
-            grammar.Append(Invariant($"start: \" \"? {open} call {close}")).Append(singleCall ? "\n" : Invariant($" (\"\\n\" {open} call {close})*\n"));
+            // An optional space first: SentencePiece models start a reply with a word marker (the "▁" of "▁<"). Then the
+            // calls, newline-separated, and the end of sequence.
+            grammar.Append(Invariant($"start: \" \"? {open} call {close}{more}\n"));
+            constraint = OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(1 + (maxCalls * (block + 1)) + 1) };
         }
         else
         {
             // Text, then optionally calls with text between: "before" ends lazily at the first opening tag, so the text
             // can hold anything but that tag; the tail after the last call cannot hold it either.
-            grammar.Append(Invariant($"start: (before call {close}){(singleCall ? "?" : "*")} TAIL\n"));
+            grammar.Append(Invariant($"start: (before call {close}){{0,{maxCalls}}} TAIL\n"));
             grammar.Append(Invariant($"before[lazy]: /(.|\\n)*{RegexLiteral(openTag + "\n")}/\n"));
             grammar.Append(Invariant($"TAIL: /(.|\\n)*/ & ~/(.|\\n)*{RegexLiteral(openTag)}(.|\\n)*/\n"));
+            constraint = OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(block), Span = new BoundedSpan(openTag, closeTag) };
         }
 
         grammar.Append("call: %json ").Append(call.ToJsonString()).Append('\n');
-        return OutputConstraint.LarkGrammar(grammar.ToString());
+        return constraint with { Definition = grammar.ToString() };
     }
 
     private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static JsonObject ParameterSchema(ToolDefinition tool)
+    private static BoundedSchema ParameterSchema(ToolDefinition tool, StructuredOutputLimits limits)
     {
         JsonNode? schema;
         try
@@ -93,10 +111,21 @@ public static class ToolCallGrammar
             throw new ArgumentException($"The parameter schema of the tool '{tool.Name}' must be a JSON object; it is {schema?.GetValueKind().ToString() ?? "null"}.", nameof(tool));
         }
 
-        // A function takes the parameters it declares: unless the schema says otherwise, no others (a model left free to
-        // add keys can ramble in them).
+        // A function takes an object of the parameters it declares: unless the schema says otherwise, no others (a model
+        // left free to add keys rambles in them).
+        parameters.TryAdd("type", "object");
         parameters.TryAdd("additionalProperties", false);
-        return parameters;
+        try
+        {
+            return JsonSchemaBounds.Apply(parameters, limits)
+                ?? throw new ArgumentException(
+                    $"No finite arguments satisfy the parameter schema of the tool '{tool.Name}' within the structured-output limits (recursion deeper than MaxReferenceDepth {limits.MaxReferenceDepth}, or contradictory bounds).",
+                    nameof(tool));
+        }
+        catch (ArgumentException ex) when (!ex.Message.Contains($"'{tool.Name}'", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The parameter schema of the tool '{tool.Name}' is not usable: {ex.Message}", nameof(tool), ex);
+        }
     }
 
     // A Lark string literal: JSON string escaping is a subset Lark reads (quotes, backslashes and control characters only).

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Runtime;
@@ -62,9 +63,8 @@ internal sealed class GenerationLoop : IDisposable
         CancellationToken cancellationToken)
     {
         int[] ids = prompt.InputIds;
-        int room = contextLength - ids.Length;
-        int maxNewTokens = Math.Min(options.MaxNewTokens ?? room, room);
-        int needed = ids.Length + maxNewTokens;
+        ReplyBudget budget = ReplyBudget.For(options.MaxNewTokens, ids.Length, contextLength, settings.Constraint);
+        int needed = ids.Length + budget.Ceiling;
         bool continuable = settings.AllowsContinuation && _options.ContinuableGenerators > 0;
         ContinuableGenerators.Entry? entry = continuable ? _finished.TakeLongestPrefix(ids, prompt.ImageIdentity, settings, needed) : null;
         int reusedTokens = entry?.Tokens.Length ?? 0;
@@ -85,8 +85,9 @@ internal sealed class GenerationLoop : IDisposable
             long decodeStart = 0;
             FinishReason reason = FinishReason.Length;
             bool stoppedBySequence = false;
-            // The entry's length covers the prompt plus maxNewTokens; end-of-sequence ids are checked here.
-            while (generated < maxNewTokens)
+            StringBuilder? written = budget.Span is null ? null : new StringBuilder();
+            // The entry's length covers the prompt plus the budget's ceiling; end-of-sequence ids are checked here.
+            while (budget.AllowsMore(generated, written))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 generator.GenerateNextToken();
@@ -103,7 +104,9 @@ internal sealed class GenerationLoop : IDisposable
                     break;
                 }
 
-                (string emitted, bool stopped) = stops.Append(text.Decode(token));
+                string piece = text.Decode(token);
+                written?.Append(piece);
+                (string emitted, bool stopped) = stops.Append(piece);
                 if (emitted.Length > 0)
                 {
                     emit(new GenerationUpdate(emitted));
@@ -115,6 +118,11 @@ internal sealed class GenerationLoop : IDisposable
                     stoppedBySequence = true;
                     break;
                 }
+            }
+
+            if (reason == FinishReason.Length && !stoppedBySequence)
+            {
+                budget.ThrowIfCutShort(generated, written);
             }
 
             var statistics = new GenerationStatistics
