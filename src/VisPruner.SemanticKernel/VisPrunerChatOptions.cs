@@ -1,4 +1,5 @@
 using VisPruner.Engine;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.SemanticKernel;
 
@@ -51,6 +52,14 @@ public sealed class VisPrunerChatOptions
     /// <summary>Gets or sets the most tokens an answer may have when the request sets no <c>MaxOutputTokens</c>; null is unlimited (up to the context length).</summary>
     public int? DefaultMaxOutputTokens { get; set; }
 
+    /// <summary>
+    /// Gets or sets the bounds that make every constrained reply finite (string lengths, array items, dictionary
+    /// entries, calls per reply, recursion), applied where a tool's or response format's schema sets none. A reply that
+    /// must be a tool call or a JSON document always finishes: it may take up to the longest such reply, past
+    /// <c>MaxOutputTokens</c> if need be, and a request whose context cannot hold that is refused up front.
+    /// </summary>
+    public StructuredOutputLimits StructuredOutput { get; set; } = new();
+
     /// <summary>Checks the settings that can be checked without loading the model.</summary>
     /// <returns>The problems found, empty when the settings are usable.</returns>
     public IReadOnlyList<string> Validate()
@@ -83,6 +92,9 @@ public sealed class VisPrunerChatOptions
         {
             problems.Add($"VisPrunerChatOptions.DefaultMaxOutputTokens ({DefaultMaxOutputTokens}) must be positive.");
         }
+
+        problems.AddRange(StructuredOutput?.Validate().Select(p => "VisPrunerChatOptions." + p)
+            ?? ["VisPrunerChatOptions.StructuredOutput must not be null."]);
 
         try
         {

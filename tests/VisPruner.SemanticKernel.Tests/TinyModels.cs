@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using VisPruner.Engine.DemoModels;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.SemanticKernel.Tests;
 
@@ -19,8 +20,12 @@ public sealed class TinyModels : IDisposable
     {
         RandomFolder = Path.Combine(_root, "random");
         TinyPhi3VisionModel.Write(RandomFolder);
-        _random = new(() => VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = RandomFolder }));
+        // Limits that keep the longest constrained reply within the demo model's 4096-token context.
+        _random = new(() => VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = RandomFolder, StructuredOutput = SmallLimits }));
     }
+
+    /// <summary>Structured-output limits whose longest free-form JSON object fits the demo model's context.</summary>
+    public static StructuredOutputLimits SmallLimits { get; } = new() { MaxStringLength = 32, MaxObjectEntries = 4 };
 
     /// <summary>Gets the folder of the model with random weights.</summary>
     public string RandomFolder { get; }

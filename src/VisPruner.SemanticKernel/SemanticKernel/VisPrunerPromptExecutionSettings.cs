@@ -26,6 +26,7 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
         AllowTrailingCommas = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Converters = { new ResponseFormats.TypeAsSchemaConverter() },
     };
 
     private int? _maxTokens;
@@ -38,6 +39,8 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
     private double? _tokenFraction;
     private double? _importantRatio;
     private VisualTokenSelectorKind? _selector;
+    private object? _responseFormat;
+    private ChatResponseFormat? _chatResponseFormat;
 
     /// <summary>Gets or sets the most tokens the answer may have (at least 1).</summary>
     [JsonPropertyName("max_tokens")]
@@ -131,6 +134,29 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
     }
 
     /// <summary>
+    /// Gets or sets the reply's format, in the forms Semantic Kernel's OpenAI settings take: <c>"text"</c>,
+    /// <c>"json_object"</c> (a JSON object with at least one property), a <see cref="Type"/> (structured output: the reply
+    /// follows the type's JSON schema, so <c>JsonSerializer.Deserialize</c> reads it back), a JSON schema
+    /// (<see cref="JsonElement"/>, <see cref="System.Text.Json.Nodes.JsonNode"/> or its text), OpenAI's
+    /// <c>{"type": "json_schema", "json_schema": {"name", "schema"}}</c>, or a <see cref="ChatResponseFormat"/>.
+    /// JSON replies are constrained while decoding and always finish (<see cref="VisPrunerChatOptions.StructuredOutput"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is of another type or malformed (the message names the setting).</exception>
+    [JsonPropertyName("response_format")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(ResponseFormats.Converter))]
+    public object? ResponseFormat
+    {
+        get => _responseFormat;
+        set
+        {
+            ThrowIfFrozen();
+            _chatResponseFormat = ResponseFormats.From(value);
+            _responseFormat = value;
+        }
+    }
+
+    /// <summary>
     /// Gets VisPruner settings from any execution settings: these settings themselves, or a copy of others in which
     /// the snake_case names of <see cref="PromptExecutionSettings.ExtensionData"/> fill the typed properties.
     /// </summary>
@@ -154,7 +180,7 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
             string json = JsonSerializer.Serialize(executionSettings, executionSettings.GetType(), Permissive);
             converted = JsonSerializer.Deserialize<VisPrunerPromptExecutionSettings>(json, Permissive);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
             throw new ArgumentException($"The execution settings do not convert to {nameof(VisPrunerPromptExecutionSettings)}: {ex.Message}", nameof(executionSettings), ex);
         }
@@ -164,8 +190,15 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
             throw new ArgumentException($"The execution settings do not convert to {nameof(VisPrunerPromptExecutionSettings)}.", nameof(executionSettings));
         }
 
-        // Serialization keeps only the kind of function choice, not the functions a behavior was given: restore it.
+        // Serialization keeps only the kind of function choice, not the functions a behavior was given: restore it. A
+        // response format given as a type or format object (OpenAI settings' ResponseFormat) is kept as given too.
         converted.FunctionChoiceBehavior = executionSettings.FunctionChoiceBehavior;
+        object? format = executionSettings.GetType().GetProperty(nameof(ResponseFormat))?.GetValue(executionSettings);
+        if (format is Type or ChatResponseFormat)
+        {
+            converted.ResponseFormat = format;
+        }
+
         return converted;
     }
 
@@ -201,6 +234,7 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
         TokenFraction = TokenFraction,
         ImportantRatio = ImportantRatio,
         Selector = Selector,
+        ResponseFormat = ResponseFormat,
     };
 
     /// <summary>
@@ -218,6 +252,7 @@ public sealed class VisPrunerPromptExecutionSettings : PromptExecutionSettings
         options.TopK = TopK ?? options.TopK;
         options.Seed = Seed ?? options.Seed;
         options.StopSequences = StopSequences is null ? options.StopSequences : [.. StopSequences];
+        options.ResponseFormat = _chatResponseFormat ?? options.ResponseFormat;
 
         AdditionalPropertiesDictionary properties = options.AdditionalProperties ??= [];
         Move(properties, "tokens_per_image", VisPrunerPropertyNames.TokensPerImage, TokensPerImage);

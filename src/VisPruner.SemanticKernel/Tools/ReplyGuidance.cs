@@ -6,31 +6,21 @@ namespace VisPruner.SemanticKernel.Tools;
 /// <summary>
 /// Turns what a request requires of the reply into a decoding constraint (ONNX Runtime GenAI guidance), so the
 /// requirement is enforced, not only asked for: a required call is always a parseable call to one of the offered tools
-/// with schema-valid arguments, an optional call is so whenever the model starts one, and a JSON reply is JSON.
+/// with schema-valid arguments, an optional call is so whenever the model starts one, and a JSON reply is JSON that
+/// follows its schema. Every constraint is bounded (<see cref="StructuredOutputLimits"/>), so the reply always finishes.
 /// </summary>
 internal static class ReplyGuidance
 {
-    // OpenAI's JSON mode: an object.
-    private const string AnyJsonObject = """{"type": "object"}""";
-
-    // JSON on one line with single spaces after separators: a model cannot spend its tokens on whitespace.
-    private static string CompactLayout(string schema)
+    public static OutputConstraint? For(ReplyConstraints constraints, ToolPrompt tools, IChatTemplate template, StructuredOutputLimits limits)
     {
-        if (System.Text.Json.Nodes.JsonNode.Parse(schema) is not System.Text.Json.Nodes.JsonObject root)
+        int maxCalls = tools.SingleCall ? 1 : limits.MaxToolCalls;
+        return constraints.ToolCall switch
         {
-            return schema;
-        }
-
-        root.TryAdd("x-guidance", new System.Text.Json.Nodes.JsonObject { ["whitespace_flexible"] = false, ["item_separator"] = ", ", ["key_separator"] = ": " });
-        return root.ToJsonString();
+            ToolCallRequirement.AnyTool or ToolCallRequirement.SpecificFunction =>
+                ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: true, maxCalls, limits),
+            _ when constraints.Json => OutputConstraint.BoundedJsonSchema(constraints.JsonSchema?.GetRawText(), limits),
+            ToolCallRequirement.Optional => ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: false, maxCalls, limits),
+            _ => null,
+        };
     }
-
-    public static OutputConstraint? For(ReplyConstraints constraints, ToolPrompt tools, IChatTemplate template) => constraints.ToolCall switch
-    {
-        ToolCallRequirement.AnyTool or ToolCallRequirement.SpecificFunction =>
-            ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: true, tools.SingleCall),
-        _ when constraints.Json => OutputConstraint.JsonSchema(CompactLayout(constraints.JsonSchema?.GetRawText() ?? AnyJsonObject)),
-        ToolCallRequirement.Optional => ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: false, tools.SingleCall),
-        _ => null,
-    };
 }

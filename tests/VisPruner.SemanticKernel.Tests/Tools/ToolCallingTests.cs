@@ -52,12 +52,28 @@ public sealed class ToolCallingTests(TinyModels models)
     }
 
     [Fact]
-    public async Task A_call_cut_off_by_the_token_limit_ends_with_Length_and_yields_no_call()
+    public async Task A_call_begun_before_the_token_limit_is_finished_past_it()
     {
         List<ChatMessage> messages = Question();
         int replyTokens = (await models.RandomClientAsync()).Engine.EncodeText(CallReply).Length;
         var options = new ChatOptions { Tools = [Lookup, Weather], MaxOutputTokens = replyTokens - 6 };
         VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, CallReply);
+
+        ChatResponse response = await client.GetResponseAsync(messages, options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.Equal(replyTokens, response.Usage!.OutputTokenCount);
+        FunctionCallContent call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("cat", ((JsonElement)call.Arguments!["animal"]!).GetString());
+    }
+
+    [Fact]
+    public async Task Without_constrained_decoding_a_call_cut_off_by_the_token_limit_ends_with_Length_and_yields_no_call()
+    {
+        List<ChatMessage> messages = Question();
+        int replyTokens = (await models.RandomClientAsync()).Engine.EncodeText(CallReply).Length;
+        var options = new ChatOptions { Tools = [Lookup, Weather], MaxOutputTokens = replyTokens - 6 };
+        VisPrunerChatClient client = await models.ScriptedClientAsync(messages, options, CallReply, constrainReplies: false);
 
         ChatResponse response = await client.GetResponseAsync(messages, options);
 
