@@ -126,7 +126,7 @@ public sealed partial class MultimodalEngine : IDisposable
     /// <exception cref="PromptTooLongException">The prompt does not fit the context length, even with the most pruning.</exception>
     /// <exception cref="Imaging.UnsupportedImageFormatException">An image is in a format the decoder does not read (named).</exception>
     /// <exception cref="Imaging.InvalidImageException">An image cannot be decoded.</exception>
-    /// <exception cref="FileNotFoundException">An <see cref="ImageInput.FromFile"/> image does not exist.</exception>
+    /// <exception cref="FileNotFoundException">An <see cref="ImageInput.FromFile(string)"/> image does not exist.</exception>
     /// <exception cref="OperationCanceledException">The request was cancelled; the engine stays usable.</exception>
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(

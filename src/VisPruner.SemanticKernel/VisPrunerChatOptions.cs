@@ -33,8 +33,10 @@ public sealed class VisPrunerChatOptions
 
     /// <summary>
     /// Gets the folders from which <c>file:</c> image URIs may be read. Empty by default: a <c>file:</c> URI is then refused,
-    /// so a message cannot make the host read its files. A URI is read only when its final target (links resolved) is a
-    /// regular file inside one of these folders; a missing file and a refused one give the same error.
+    /// so a message cannot make the host read its files. A URI is read only when its real path (the link in every component
+    /// resolved, as the system resolves it) is a regular, non-empty file inside the real path of one of these folders, and
+    /// the file opened for reading must still be that file. Every refusal, a missing file included, is the same error,
+    /// given before anything is read.
     /// </summary>
     public IList<string> AllowedImageFolders { get; } = [];
 

@@ -5,10 +5,13 @@ namespace VisPruner.Engine.Generation;
 /// <summary>An image for a request: encoded bytes (PNG, JPEG, WebP, GIF, BMP or ICO) or a file to read them from.</summary>
 public sealed class ImageInput
 {
-    private ImageInput(ReadOnlyMemory<byte> bytes, string? path)
+    private readonly Func<FileStream>? _open;
+
+    private ImageInput(ReadOnlyMemory<byte> bytes, string? path, Func<FileStream>? open)
     {
         Bytes = bytes;
         Path = path;
+        _open = open;
     }
 
     /// <summary>Gets the encoded bytes, or an empty value when the image is read from <see cref="Path"/>.</summary>
@@ -22,7 +25,7 @@ public sealed class ImageInput
     /// <returns>The input.</returns>
     /// <exception cref="ArgumentException"><paramref name="bytes"/> is empty.</exception>
     public static ImageInput FromBytes(ReadOnlyMemory<byte> bytes) =>
-        bytes.IsEmpty ? throw new ArgumentException("The image has no bytes.", nameof(bytes)) : new(bytes, null);
+        bytes.IsEmpty ? throw new ArgumentException("The image has no bytes.", nameof(bytes)) : new(bytes, null, null);
 
     /// <summary>Creates an input read from a file when the request runs (before it waits for its turn).</summary>
     /// <param name="path">The image file.</param>
@@ -30,7 +33,24 @@ public sealed class ImageInput
     public static ImageInput FromFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new(ReadOnlyMemory<byte>.Empty, path);
+        return new(ReadOnlyMemory<byte>.Empty, path, () => OpenRegularFile(path));
+    }
+
+    /// <summary>
+    /// Creates an input read, when the request runs, from the file that <paramref name="open"/> opens: for a caller whose
+    /// check of the file must hold for the file actually read (a path checked earlier may name another file by then).
+    /// </summary>
+    /// <param name="path">The image file, named in errors.</param>
+    /// <param name="open">
+    /// Opens the file for reading, or throws to refuse it. It must not open a FIFO or device (the open could block). The
+    /// engine disposes the stream and reads it only if it is a regular, non-empty file within the byte limit.
+    /// </param>
+    /// <returns>The input.</returns>
+    public static ImageInput FromFile(string path, Func<FileStream> open)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(open);
+        return new(ReadOnlyMemory<byte>.Empty, path, open);
     }
 
     /// <summary>
@@ -45,30 +65,26 @@ public sealed class ImageInput
     /// <exception cref="ImageLimitExceededException">The image is larger than <paramref name="maxBytes"/>.</exception>
     public async ValueTask<ReadOnlyMemory<byte>> ReadAsync(long maxBytes, CancellationToken cancellationToken)
     {
-        if (Path is null)
+        if (_open is null)
         {
             return Bytes.Length <= maxBytes ? Bytes : throw TooLarge(Bytes.Length, maxBytes);
         }
 
-        var file = new FileInfo(Path);
-        if (!file.Exists)
+        await using FileStream stream = _open();
+
+        // Checked again on the opened file: the path may have been replaced since it was looked at.
+        long length = stream.CanSeek ? stream.Length : 0;
+        if (length == 0)
         {
-            throw new FileNotFoundException($"The image file {Path} does not exist.", Path);
+            throw NotRegular(Path);
         }
 
-        // Devices, FIFOs and pseudo-files report no size; a regular image file has one.
-        if (file.Length == 0)
+        if (length > maxBytes)
         {
-            throw new InvalidImageException($"{Path} is not a regular, non-empty file.");
+            throw TooLarge(length, maxBytes);
         }
 
-        if (file.Length > maxBytes)
-        {
-            throw TooLarge(file.Length, maxBytes);
-        }
-
-        await using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var buffer = new byte[file.Length];
+        var buffer = new byte[length];
         int read = 0;
         while (read < buffer.Length)
         {
@@ -89,6 +105,22 @@ public sealed class ImageInput
 
         return buffer.AsMemory(0, read);
     }
+
+    private static FileStream OpenRegularFile(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"The image file {path} does not exist.", path);
+        }
+
+        // Devices, FIFOs and pseudo-files report no size; a regular image file has one. Opening a FIFO could block.
+        return file.Length == 0
+            ? throw NotRegular(path)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    }
+
+    private static InvalidImageException NotRegular(string? path) => new($"{path} is not a regular, non-empty file.");
 
     private static ImageLimitExceededException TooLarge(long length, long maxBytes) => new(
         $"The image has {length} bytes; the request may carry {maxBytes} more (ImageLimits.MaxEncodedBytes).", "ImageLimits.MaxEncodedBytes");

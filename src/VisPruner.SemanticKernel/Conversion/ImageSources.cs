@@ -26,7 +26,7 @@ internal static class ImageSources
                     ? throw new ArgumentException($"An image DataContent ({data.MediaType}) has no bytes.", nameof(content))
                     : ImageInput.FromBytes(data.Data);
             case UriContent { Uri: { IsAbsoluteUri: true, Scheme: "file" } uri }:
-                return ImageInput.FromFile(AllowedFile(uri, settings.AllowedImageFolders));
+                return AllowedImageFiles.Input(uri, settings.AllowedImageFolders);
             case UriContent { Uri: { IsAbsoluteUri: true } uri } when uri.Scheme is "http" or "https":
                 if (!settings.AllowRemoteImageUris)
                 {
@@ -40,41 +40,6 @@ internal static class ImageSources
             default:
                 throw new NotSupportedException($"{content.GetType().Name} is not an image source.");
         }
-    }
-
-    /// <summary>
-    /// The file a <c>file:</c> URI may be read from: its final target (links resolved) must be a regular, non-empty file
-    /// inside an allowed folder. Every refusal, a missing file included, is the same error, so a caller cannot probe which
-    /// paths exist.
-    /// </summary>
-    private static string AllowedFile(Uri uri, IList<string> allowedFolders)
-    {
-        try
-        {
-            string path = Path.GetFullPath(uri.LocalPath);
-            var file = new FileInfo(path);
-            string target = file.Exists ? (file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path) : path;
-            var resolved = new FileInfo(target);
-            if (resolved.Exists && resolved.Length > 0 && allowedFolders.Any(folder => IsInside(target, folder)))
-            {
-                return target;
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            // Same answer as any other refusal.
-        }
-
-        throw new UnauthorizedAccessException(
-            $"The image URI '{uri}' is not readable: file: URIs are read only from VisPrunerChatOptions.AllowedImageFolders, and only regular files.");
-    }
-
-    private static bool IsInside(string path, string folder)
-    {
-        string root = Path.GetFullPath(folder);
-        root = new DirectoryInfo(root).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? root;
-        root = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
-        return path.StartsWith(root, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     private static async Task<byte[]> DownloadAsync(Uri uri, long maxBytes, CancellationToken cancellationToken)

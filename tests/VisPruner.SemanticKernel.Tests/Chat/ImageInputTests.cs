@@ -71,15 +71,22 @@ public sealed class ImageInputTests(TinyModels models)
     }
 
     [Fact]
-    public async Task A_missing_file_a_refused_file_a_device_and_a_link_out_of_the_folder_give_the_same_error()
+    public async Task A_missing_file_a_refused_file_a_device_and_links_out_of_the_folder_give_the_same_error()
     {
         string folder = models.NewFolder(), outside = models.NewFolder();
-        string secret = Path.Combine(outside, "secret.png");
+        string secret = Path.Combine(outside, "secret.png"), notes = Path.Combine(outside, "notes.txt");
         await File.WriteAllBytesAsync(secret, TestImages.Bmp(64, 64));
+        await File.WriteAllTextAsync(notes, "not an image");
         string link = Path.Combine(folder, "link.png");
         File.CreateSymbolicLink(link, secret);
+        string linkedFolder = Path.Combine(folder, "linked");
+        Directory.CreateSymbolicLink(linkedFolder, outside);
         VisPrunerChatClient client = FilesFrom(await models.RandomClientAsync(), folder, "/dev");
-        string[] paths = [Path.Combine(folder, "missing.png"), secret, link, .. OperatingSystem.IsLinux() ? new[] { "/dev/zero" } : []];
+        string[] paths =
+        [
+            Path.Combine(folder, "missing.png"), secret, link, Path.Combine(linkedFolder, "secret.png"), Path.Combine(linkedFolder, "notes.txt"),
+            .. OperatingSystem.IsLinux() ? new[] { "/dev/zero" } : [],
+        ];
 
         var messages = new List<string>();
         foreach (string path in paths)
