@@ -119,6 +119,15 @@ internal static partial class CopilotEndpoints
                     figures[key] = value;
                 }
 
+                // Figures of this request that do not add up over requests (time to first token, peak KV cache).
+                foreach ((string key, object? value) in update.AdditionalProperties ?? [])
+                {
+                    if (value is long figure)
+                    {
+                        figures[key] = figure;
+                    }
+                }
+
                 yield return new SseItem<string>(JsonSerializer.Serialize(figures), "usage");
             }
         }

@@ -198,6 +198,7 @@ public sealed partial class VisPrunerChatClient : IChatClient
         LogFinished(_logger, response.ResponseId, finishReason.Value, statistics.PromptTokens, statistics.CompletionTokens, statistics.VisualTokensBeforePruning, statistics.VisualTokens);
         ChatResponseUpdate last = response.Update(contents, final);
         last.FinishReason = finishReason;
+        last.AdditionalProperties = UsageMapper.ToResponseProperties(statistics);
         yield return last;
     }
 

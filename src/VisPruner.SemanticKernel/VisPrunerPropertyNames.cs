@@ -2,7 +2,9 @@ namespace VisPruner.SemanticKernel;
 
 /// <summary>
 /// Keys of VisPruner settings in <c>ChatOptions.AdditionalProperties</c> and in a content's <c>AdditionalProperties</c>,
-/// and of the pruning figures in <c>UsageDetails.AdditionalCounts</c>.
+/// of the summable pruning figures in <c>UsageDetails.AdditionalCounts</c> ("Usage"), and of the per-request figures in
+/// the response message's <c>AdditionalProperties</c> ("Response"). Semantic Kernel messages carry all of them, for the
+/// request that wrote the message, in their <c>Metadata</c>.
 /// </summary>
 public static class VisPrunerPropertyNames
 {
@@ -48,9 +50,15 @@ public static class VisPrunerPropertyNames
     /// <summary>Usage: microseconds spent generating tokens after the first.</summary>
     public const string DecodeMicroseconds = "vispruner.decode_us";
 
-    /// <summary>Usage: microseconds from the start of the request to the first generated token.</summary>
+    /// <summary>Response: microseconds from the start of the request to the first generated token (long; not summed over requests).</summary>
     public const string TimeToFirstTokenMicroseconds = "vispruner.time_to_first_token_us";
 
-    /// <summary>Usage: the largest size, in bytes, the key/value cache reached.</summary>
+    /// <summary>Response: the largest size, in bytes, the key/value cache reached (long; not summed over requests).</summary>
     public const string PeakKvCacheBytes = "vispruner.peak_kv_cache_bytes";
+
+    /// <summary>
+    /// Semantic Kernel metadata: prompt tokens whose key/value cache was reused from an earlier turn's generator, so they
+    /// were not prefilled (long; 0 for a fresh request). <c>UsageDetails.CachedInputTokenCount</c> carries the same count.
+    /// </summary>
+    public const string ReusedPromptTokens = "vispruner.reused_prompt_tokens";
 }

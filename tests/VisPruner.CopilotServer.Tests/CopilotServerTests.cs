@@ -57,6 +57,7 @@ public sealed class CopilotServerTests : IAsyncLifetime, IDisposable
         string body = await response.Content.ReadAsStringAsync();
         Assert.Contains("event: usage", body, StringComparison.Ordinal);
         Assert.Contains("visual_tokens", body, StringComparison.Ordinal);
+        Assert.Contains("time_to_first_token_us", body, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, int> Mistakes => new()

@@ -7,7 +7,8 @@ namespace VisPruner.SemanticKernel;
 /// Semantic Kernel's bridge from an <c>IChatClient</c> names the calls and results of kernel functions by their tool name,
 /// <c>plugin_function</c>, and leaves <see cref="FunctionCallContent.PluginName"/> empty, so
 /// <see cref="FunctionCallContent.InvokeAsync"/> would not find the function. This splits such names against the kernel's
-/// plugins, as SK's own connectors report them.
+/// plugins, as SK's own connectors report them. When streaming, the bridge adds results with no function name at all (it
+/// converts each result without its call), so a result takes the name of the call with its call id.
 /// </summary>
 internal static class KernelFunctionNames
 {
@@ -18,21 +19,33 @@ internal static class KernelFunctionNames
             return;
         }
 
+        var calls = new Dictionary<string, (string Plugin, string Function)>(StringComparer.Ordinal);
         foreach (ChatMessageContent message in messages)
         {
             for (int i = 0; i < message.Items.Count; i++)
             {
-                message.Items[i] = message.Items[i] switch
+                switch (message.Items[i])
                 {
-                    FunctionCallContent { PluginName: null } call when Find(kernel, call.FunctionName) is (string plugin, string function) =>
-                        Copied(call, new FunctionCallContent(function, plugin, call.Id, call.Arguments) { Exception = call.Exception }),
-                    FunctionResultContent { PluginName: null, FunctionName: string name } result when Find(kernel, name) is (string plugin, string function) =>
-                        Copied(result, new FunctionResultContent(function, plugin, result.CallId, result.Result)),
-                    KernelContent item => item,
-                };
+                    case FunctionCallContent { PluginName: null } call when Find(kernel, call.FunctionName) is { } name:
+                        if (call.Id is not null)
+                        {
+                            calls[call.Id] = name;
+                        }
+
+                        message.Items[i] = Copied(call, new FunctionCallContent(name.Function, name.Plugin, call.Id, call.Arguments) { Exception = call.Exception });
+                        break;
+                    case FunctionResultContent { PluginName: null } result when NameOf(result, kernel, calls) is { } name:
+                        message.Items[i] = Copied(result, new FunctionResultContent(name.Function, name.Plugin, result.CallId, result.Result));
+                        break;
+                }
             }
         }
     }
+
+    private static (string Plugin, string Function)? NameOf(FunctionResultContent result, Kernel kernel, Dictionary<string, (string Plugin, string Function)> calls) =>
+        result.FunctionName is string toolName ? Find(kernel, toolName)
+        : result.CallId is not null && calls.TryGetValue(result.CallId, out (string Plugin, string Function) name) ? name
+        : null;
 
     private static (string Plugin, string Function)? Find(Kernel kernel, string toolName)
     {

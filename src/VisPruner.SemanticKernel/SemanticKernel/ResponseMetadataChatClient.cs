@@ -5,13 +5,17 @@ namespace VisPruner.SemanticKernel;
 
 /// <summary>
 /// Copies what Semantic Kernel's content types have no property for into the additional properties that become their
-/// <c>Metadata</c>: the finish reason (key <see cref="FinishReasonKey"/>, as SK's own connectors report it) and the
-/// request's pruning figures under their <see cref="VisPrunerPropertyNames"/> keys. Sits directly over the client, so the
-/// figures describe the model request that wrote the message, also inside a function-calling loop.
+/// <c>Metadata</c>: the finish reason (key <see cref="FinishReasonKey"/>, as SK's own connectors report it), the reused
+/// prompt tokens (<see cref="VisPrunerPropertyNames.ReusedPromptTokens"/>) and the request's pruning figures under their
+/// <see cref="VisPrunerPropertyNames"/> keys. Sits directly over the client, so the figures describe the model request
+/// that wrote the message, also inside a function-calling loop.
 /// </summary>
 internal sealed class ResponseMetadataChatClient(IChatClient innerClient) : DelegatingChatClient(innerClient)
 {
     public const string FinishReasonKey = "FinishReason";
+
+    /// <summary>The key under which Semantic Kernel puts a message's usage.</summary>
+    public const string UsageKey = "Usage";
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -45,6 +49,11 @@ internal sealed class ResponseMetadataChatClient(IChatClient innerClient) : Dele
         if (finishReason is { } reason)
         {
             properties[FinishReasonKey] = reason.Value;
+        }
+
+        if (usage?.CachedInputTokenCount is long reused)
+        {
+            properties[VisPrunerPropertyNames.ReusedPromptTokens] = reused;
         }
 
         foreach ((string key, long value) in usage?.AdditionalCounts ?? [])

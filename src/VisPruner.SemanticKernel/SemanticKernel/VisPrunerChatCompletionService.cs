@@ -25,10 +25,12 @@ namespace VisPruner.SemanticKernel;
 /// <c>autoInvoke: false</c> on the behavior to receive the calls instead.
 /// </para>
 /// <para>
-/// Each message's <see cref="KernelContent.Metadata"/> holds <c>Usage</c> (a <see cref="UsageDetails"/>; summed over
-/// the model requests of a call when functions ran), <c>FinishReason</c>, and the pruning figures of the request that
-/// wrote the message under their <see cref="VisPrunerPropertyNames"/> keys, for example
-/// <see cref="VisPrunerPropertyNames.VisualTokens"/>. Streaming reports them on the last update of each request.
+/// Each message's <see cref="KernelContent.Metadata"/> holds <c>Usage</c> (a <see cref="UsageDetails"/>, whose
+/// <see cref="UsageDetails.CachedInputTokenCount"/> counts the prompt tokens reused from an earlier turn; summed over
+/// the model requests of a call when functions ran), <c>FinishReason</c>, and the figures of the request that wrote the
+/// message under their <see cref="VisPrunerPropertyNames"/> keys, for example <see cref="VisPrunerPropertyNames.VisualTokens"/>,
+/// <see cref="VisPrunerPropertyNames.ReusedPromptTokens"/> and <see cref="VisPrunerPropertyNames.TimeToFirstTokenMicroseconds"/>.
+/// Streaming reports them on the last update of each request, with that request's <c>Usage</c>.
 /// </para>
 /// <para>The service is thread-safe and does not own the client: dispose the client (or its container) to release the model.</para>
 /// </remarks>
@@ -106,6 +108,12 @@ public sealed class VisPrunerChatCompletionService : IChatCompletionService
         int known = chatHistory.Count;
         await foreach (StreamingChatMessageContent update in _inner.GetStreamingChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false))
         {
+            // SK's streaming bridge reports usage as the UsageContent item, its non-streaming bridge as UsageDetails: report one type.
+            if (update.Metadata?.GetValueOrDefault(ResponseMetadataChatClient.UsageKey) is UsageContent usage)
+            {
+                update.Metadata = new Dictionary<string, object?>(update.Metadata) { [ResponseMetadataChatClient.UsageKey] = usage.Details };
+            }
+
             yield return update;
         }
 

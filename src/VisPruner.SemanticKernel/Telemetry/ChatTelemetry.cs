@@ -62,6 +62,7 @@ internal static class ChatTelemetry
             .SetTag("gen_ai.response.finish_reasons", new[] { finishReason })
             .SetTag("gen_ai.usage.input_tokens", statistics.PromptTokens)
             .SetTag("gen_ai.usage.output_tokens", statistics.CompletionTokens)
+            .SetTag("gen_ai.usage.cache_read.input_tokens", statistics.ReusedPromptTokens)
             .SetTag("vispruner.visual_tokens.before_pruning", statistics.VisualTokensBeforePruning)
             .SetTag("vispruner.visual_tokens.kept", statistics.VisualTokens);
     }

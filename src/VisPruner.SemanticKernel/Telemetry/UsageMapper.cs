@@ -3,7 +3,10 @@ using VisPruner.Engine.Generation;
 
 namespace VisPruner.SemanticKernel.Telemetry;
 
-/// <summary>Reports a request's statistics as <see cref="UsageDetails"/>: token counts, and pruning figures as additional counts.</summary>
+/// <summary>
+/// Reports a request's statistics: token counts and the summable pruning figures as <see cref="UsageDetails"/>, and the
+/// figures that do not add up across requests (time to first token, peak key/value cache) as per-response properties.
+/// </summary>
 internal static class UsageMapper
 {
     public static UsageDetails ToUsage(GenerationStatistics statistics) => new()
@@ -11,6 +14,7 @@ internal static class UsageMapper
         InputTokenCount = statistics.PromptTokens,
         OutputTokenCount = statistics.CompletionTokens,
         TotalTokenCount = (long)statistics.PromptTokens + statistics.CompletionTokens,
+        CachedInputTokenCount = statistics.ReusedPromptTokens,
         AdditionalCounts = new AdditionalPropertiesDictionary<long>
         {
             [VisPrunerPropertyNames.VisualTokensBeforePruning] = statistics.VisualTokensBeforePruning,
@@ -21,9 +25,17 @@ internal static class UsageMapper
             [VisPrunerPropertyNames.PruningMicroseconds] = Microseconds(statistics.PruningTime),
             [VisPrunerPropertyNames.PrefillMicroseconds] = Microseconds(statistics.PrefillTime),
             [VisPrunerPropertyNames.DecodeMicroseconds] = Microseconds(statistics.DecodeTime),
-            [VisPrunerPropertyNames.TimeToFirstTokenMicroseconds] = Microseconds(statistics.TimeToFirstToken),
-            [VisPrunerPropertyNames.PeakKvCacheBytes] = statistics.PeakKvCacheBytes,
         },
+    };
+
+    /// <summary>
+    /// The figures of one request that a sum over requests would falsify; M.E.AI sums <see cref="UsageDetails.AdditionalCounts"/>
+    /// over a function-calling loop, so these go to the response's (message's) additional properties instead.
+    /// </summary>
+    public static AdditionalPropertiesDictionary ToResponseProperties(GenerationStatistics statistics) => new()
+    {
+        [VisPrunerPropertyNames.TimeToFirstTokenMicroseconds] = Microseconds(statistics.TimeToFirstToken),
+        [VisPrunerPropertyNames.PeakKvCacheBytes] = statistics.PeakKvCacheBytes,
     };
 
     private static long Microseconds(TimeSpan time) => time.Ticks / TimeSpan.TicksPerMicrosecond;

@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace VisPruner.SemanticKernel.IntegrationTests.Infrastructure;
 
 /// <summary>One request the engine served, as the client traced it.</summary>
-public sealed record ModelRequest(int PromptTokens, int CompletionTokens, int VisualTokensBeforePruning, int VisualTokens, string FinishReason);
+public sealed record ModelRequest(int PromptTokens, int CompletionTokens, int VisualTokensBeforePruning, int VisualTokens, string FinishReason, int ReusedPromptTokens);
 
 /// <summary>
 /// Records the requests the engine serves for one model id, from the client's traces: what reached the model, whichever
@@ -30,7 +30,8 @@ public sealed class ModelRequests : IDisposable
                         (int)activity.GetTagItem("gen_ai.usage.output_tokens")!,
                         (int)activity.GetTagItem("vispruner.visual_tokens.before_pruning")!,
                         (int)activity.GetTagItem("vispruner.visual_tokens.kept")!,
-                        ((string[])activity.GetTagItem("gen_ai.response.finish_reasons")!)[0]));
+                        ((string[])activity.GetTagItem("gen_ai.response.finish_reasons")!)[0],
+                        (int)activity.GetTagItem("gen_ai.usage.cache_read.input_tokens")!));
                 }
             },
         };

@@ -1,7 +1,9 @@
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using VisPruner.SemanticKernel.IntegrationTests.Infrastructure;
+using VisPruner.Engine.Generation;
 using VisPruner.SemanticKernel.IntegrationTests.Snippets;
+using UsageDetails = Microsoft.Extensions.AI.UsageDetails;
 
 namespace VisPruner.SemanticKernel.IntegrationTests.SemanticKernel;
 
@@ -60,6 +62,20 @@ public sealed class FunctionChoiceTests(ScriptedModels models)
         Assert.True(requests[1].PromptTokens > requests[0].PromptTokens + models.TokenCount(Replies.LookupResult), "the result went back to the model");
         Assert.Equal("stop", history[3].Metadata!["FinishReason"]);
         Assert.Equal((long)requests[1].VisualTokens, history[3].Metadata![VisPrunerPropertyNames.VisualTokens]);
+
+        // Usage is summed over the loop's requests, so it holds only summable counts; the other figures are each request's.
+        var usage = Assert.IsType<UsageDetails>(history[3].Metadata!["Usage"]);
+        Assert.Equal(requests[0].PromptTokens + requests[1].PromptTokens, usage.InputTokenCount);
+        Assert.Equal(requests[0].ReusedPromptTokens + requests[1].ReusedPromptTokens, usage.CachedInputTokenCount);
+        Assert.DoesNotContain(VisPrunerPropertyNames.PeakKvCacheBytes, usage.AdditionalCounts!.Keys);
+        Assert.DoesNotContain(VisPrunerPropertyNames.TimeToFirstTokenMicroseconds, usage.AdditionalCounts.Keys);
+        Assert.Equal((long)requests[1].ReusedPromptTokens, history[3].Metadata![VisPrunerPropertyNames.ReusedPromptTokens]);
+        Assert.True((long)history[3].Metadata![VisPrunerPropertyNames.TimeToFirstTokenMicroseconds]! > 0);
+
+        // Each request's cache grows with its own tokens at the same bytes per token: a sum over the loop would not.
+        long callPeak = (long)history[1].Metadata![VisPrunerPropertyNames.PeakKvCacheBytes]!;
+        long answerPeak = (long)history[3].Metadata![VisPrunerPropertyNames.PeakKvCacheBytes]!;
+        Assert.Equal(callPeak * (requests[1].PromptTokens + requests[1].CompletionTokens), answerPeak * (requests[0].PromptTokens + requests[0].CompletionTokens));
     }
 
     [Fact]
@@ -67,7 +83,7 @@ public sealed class FunctionChoiceTests(ScriptedModels models)
     {
         var invocations = new List<string>();
         ChatHistory history = Question();
-        (string streamed, IReadOnlyList<ModelRequest> requests) = await models.RunAsync(
+        ((string streamed, List<StreamingChatMessageContent> ends), IReadOnlyList<ModelRequest> requests) = await models.RunAsync(
             [Replies.Call(KernelFunctionName), Replies.Answer],
             async model =>
             {
@@ -75,19 +91,43 @@ public sealed class FunctionChoiceTests(ScriptedModels models)
                 history = Question();
                 Kernel kernel = NewKernel(model, invocations);
                 var text = new System.Text.StringBuilder();
+                var requestEnds = new List<StreamingChatMessageContent>();
                 await foreach (StreamingChatMessageContent update in kernel.GetRequiredService<IChatCompletionService>().GetStreamingChatMessageContentsAsync(
                     history, new VisPrunerPromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }, kernel))
                 {
                     text.Append(update.Content);
+                    if (update.Metadata?.ContainsKey("FinishReason") == true)
+                    {
+                        requestEnds.Add(update);
+                    }
                 }
 
-                return text.ToString();
+                return (text.ToString(), requestEnds);
             });
 
         Assert.Equal(["house/red"], invocations);
         Assert.Equal(Replies.BeforeCall + Replies.Answer, streamed);
         Assert.Equal(2, requests.Count);
-        Assert.Contains(history, m => m.Items.OfType<FunctionResultContent>().Any(r => r.Result?.ToString() == Replies.LookupResult));
+        FunctionResultContent result = Assert.Single(history.SelectMany(m => m.Items).OfType<FunctionResultContent>());
+        Assert.Equal(Replies.LookupResult, result.Result?.ToString());
+        Assert.Equal(("buildings", "lookup_building"), (result.PluginName, result.FunctionName));
+        FunctionCallContent call = Assert.Single(history.SelectMany(m => m.Items).OfType<FunctionCallContent>());
+        Assert.Equal(("buildings", "lookup_building", call.Id), (call.PluginName, call.FunctionName, result.CallId));
+
+        // Each request's last update reports that request's figures, usage included (streaming does not sum).
+        Assert.Equal(2, ends.Count);
+        Assert.All(ends, end =>
+        {
+            GenerationStatistics statistics = ((GenerationUpdate)end.InnerContent!).Statistics!;
+            var usage = Assert.IsType<UsageDetails>(end.Metadata!["Usage"]);
+            Assert.Equal(statistics.PromptTokens, usage.InputTokenCount);
+            Assert.Equal(statistics.ReusedPromptTokens, usage.CachedInputTokenCount);
+            Assert.Equal((long)statistics.ReusedPromptTokens, end.Metadata[VisPrunerPropertyNames.ReusedPromptTokens]);
+            Assert.Equal(statistics.PeakKvCacheBytes, end.Metadata[VisPrunerPropertyNames.PeakKvCacheBytes]);
+            Assert.Equal(statistics.TimeToFirstToken.Ticks / TimeSpan.TicksPerMicrosecond, end.Metadata[VisPrunerPropertyNames.TimeToFirstTokenMicroseconds]);
+            Assert.DoesNotContain(VisPrunerPropertyNames.PeakKvCacheBytes, usage.AdditionalCounts!.Keys);
+        });
+        Assert.Equal([requests[0].PromptTokens, requests[1].PromptTokens], ends.Select(e => ((GenerationUpdate)e.InnerContent!).Statistics!.PromptTokens));
     }
 
     [Fact]

@@ -46,7 +46,15 @@ public sealed class StreamingTests(TinyModels models)
         Assert.True(before > 0 && kept > 0 && kept <= before, $"visual tokens {before} -> {kept}");
         Assert.True(details.AdditionalCounts[VisPrunerPropertyNames.VisionMicroseconds] > 0 || details.AdditionalCounts[VisPrunerPropertyNames.CachedImages] == 1);
         Assert.True(details.AdditionalCounts[VisPrunerPropertyNames.PrefillMicroseconds] > 0);
-        Assert.True(details.AdditionalCounts[VisPrunerPropertyNames.PeakKvCacheBytes] > 0);
+
+        // Figures that do not add up over requests are the last update's (so the message's) properties, not usage counts.
+        GenerationStatistics statistics = ((GenerationUpdate)updates[^1].RawRepresentation!).Statistics!;
+        Assert.True(statistics.PeakKvCacheBytes > 0);
+        Assert.Equal(statistics.PeakKvCacheBytes, updates[^1].AdditionalProperties![VisPrunerPropertyNames.PeakKvCacheBytes]);
+        Assert.Equal(statistics.TimeToFirstToken.Ticks / TimeSpan.TicksPerMicrosecond, updates[^1].AdditionalProperties![VisPrunerPropertyNames.TimeToFirstTokenMicroseconds]);
+        Assert.DoesNotContain(VisPrunerPropertyNames.PeakKvCacheBytes, details.AdditionalCounts.Keys);
+        Assert.DoesNotContain(VisPrunerPropertyNames.TimeToFirstTokenMicroseconds, details.AdditionalCounts.Keys);
+        Assert.Equal(statistics.PeakKvCacheBytes, updates.ToChatResponse().Messages.Single().AdditionalProperties![VisPrunerPropertyNames.PeakKvCacheBytes]);
     }
 
     [Fact]

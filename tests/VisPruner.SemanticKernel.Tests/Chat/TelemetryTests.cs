@@ -44,6 +44,7 @@ public sealed class TelemetryTests(TinyModels models)
         Assert.Equal("chat random", activity.DisplayName);
         Assert.Equal("vispruner", activity.GetTagItem("gen_ai.provider.name"));
         Assert.Equal((int)response.Usage!.AdditionalCounts![VisPrunerPropertyNames.VisualTokens], activity.GetTagItem("vispruner.visual_tokens.kept"));
+        Assert.Equal((int)response.Usage.CachedInputTokenCount!.Value, activity.GetTagItem("gen_ai.usage.cache_read.input_tokens"));
         Assert.Contains(measurements, m => m.Instrument == "gen_ai.client.token.usage" && m.Value == response.Usage.InputTokenCount);
         Assert.Contains(measurements, m => m.Instrument == "vispruner.visual_tokens.before_pruning"
             && m.Value == response.Usage.AdditionalCounts[VisPrunerPropertyNames.VisualTokensBeforePruning]);
