@@ -23,8 +23,10 @@ namespace VisPruner.SemanticKernel;
 /// with a <c>file:</c> URI, or <c>http(s)</c> when <see cref="VisPrunerChatOptions.AllowRemoteImageUris"/> is set),
 /// function calls and function results. Tools given as <see cref="AIFunctionDeclaration"/>s are described to the model in
 /// its family's format, and calls in the reply come back as <see cref="FunctionCallContent"/> with
-/// <see cref="ChatFinishReason.ToolCalls"/>; the client does not invoke functions itself. A call cut off by the token
-/// limit is dropped, and the reply finishes with <see cref="ChatFinishReason.Length"/>.
+/// <see cref="ChatFinishReason.ToolCalls"/>; the client does not invoke functions itself. With
+/// <see cref="VisPrunerChatOptions.ConstrainReplies"/> (the default) calls and JSON replies are constrained while decoding
+/// and always finish, within <see cref="VisPrunerChatOptions.StructuredOutput"/>'s bounds, even past the token limit;
+/// otherwise a call cut off by the token limit is dropped, and the reply finishes with <see cref="ChatFinishReason.Length"/>.
 /// </para>
 /// <para>
 /// The client is stateless (send the whole history each time) and thread-safe: any number of callers may use it at
