@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
@@ -17,14 +16,6 @@ namespace VisPruner.SemanticKernel.IntegrationTests.StructuredOutput;
 /// </summary>
 public sealed class FrameworkSchemaTests(StructuredOutputModels models) : IClassFixture<StructuredOutputModels>
 {
-    [JsonConverter(typeof(JsonStringEnumConverter<Colour>))]
-    public enum Colour
-    {
-        Red,
-        Green,
-        Blue,
-    }
-
     public sealed record Address(string Street, string City, int? Number);
 
     public sealed record Shipment(Address To, Address[]? Stops, List<string> Tags, Dictionary<string, int> Counts, Colour Colour, DateTimeOffset When, Guid Id, double Weight, bool Fragile, TimeSpan Window);
@@ -101,7 +92,7 @@ public sealed class FrameworkSchemaTests(StructuredOutputModels models) : IClass
         KernelPlugin plugin = KernelPluginFactory.CreateFromFunctions("shop",
         [
             KernelFunctionFactory.CreateFromMethod(
-                ([Description("The product")] string product, int quantity, string? note = null, Colour colour = Colour.Red) => "done", "order"),
+                ([Description("The product")] string product, int quantity, string? note = null, Colour colour = Colour.red) => "done", "order"),
             KernelFunctionFactory.CreateFromMethod((List<int> ids, bool urgent) => "done", "cancel"),
         ]);
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -13,17 +12,6 @@ namespace VisPruner.SemanticKernel.IntegrationTests.StructuredOutput;
 /// </summary>
 public sealed class SemanticKernelResponseFormatTests(StructuredOutputModels models) : IClassFixture<StructuredOutputModels>
 {
-    [JsonConverter(typeof(JsonStringEnumConverter<Colour>))]
-    public enum Colour
-    {
-        red,
-        green,
-        blue,
-        yellow,
-        white,
-        orange,
-    }
-
     public sealed record SneakerAnswer(Colour Colour);
 
     private static readonly string[] Offered = ["red", "yellow"];
