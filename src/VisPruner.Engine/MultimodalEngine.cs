@@ -81,7 +81,10 @@ public sealed partial class MultimodalEngine : IDisposable
     /// A file is malformed (the exception names it): the configuration has a missing or inconsistent field or an unsupported
     /// <c>model.type</c>, a model lacks the tensors the configuration names, or ONNX Runtime (GenAI) rejects a file.
     /// </exception>
-    /// <exception cref="NotSupportedException">The execution provider is not in the loaded native ONNX Runtime build.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The execution provider is not in the loaded native ONNX Runtime build, or no native ONNX Runtime GenAI package is
+    /// referenced (the message names the packages to choose from).
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<MultimodalEngine> LoadAsync(
         string modelFolder, MultimodalEngineOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
@@ -99,8 +102,18 @@ public sealed partial class MultimodalEngine : IDisposable
         ModelFamilies.RequireSupported(config);
         ConfiguredFile.RequireAll(modelFolder, config);
         DecoderDeclarations.Check(modelFolder, config.Model);
-        NativeTelemetry.Configure(options.EnableOnnxRuntimeTelemetry);
-        GenAiModel model = await DedicatedThread.Run(() => GenAiModel.Load(modelFolder, config, options), cancellationToken).ConfigureAwait(false);
+        GenAiModel model;
+        try
+        {
+            // The first native calls: where a missing native package shows.
+            NativeTelemetry.Configure(options.EnableOnnxRuntimeTelemetry);
+            model = await DedicatedThread.Run(() => GenAiModel.Load(modelFolder, config, options), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (NativeLibraries.AreMissing(ex))
+        {
+            throw NativeLibraries.Missing(ex);
+        }
+
         try
         {
             IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, model, options, logger, cancellationToken).ConfigureAwait(false);

@@ -19,36 +19,26 @@ public sealed class FreshAppTests(ScriptedModels models)
         Console.WriteLine(await FreshAppScenario.AskAsync(args[0], args[1]));
         """;
 
+    // An app that forgot the native package: it builds, and loading a model names the packages to choose from.
+    private const string LoadOnlyProgram = """
+        try
+        {
+            using var client = await VisPruner.SemanticKernel.VisPrunerChatClient.LoadAsync(new() { ModelFolder = args[0] });
+            return 0;
+        }
+        catch (NotSupportedException ex)
+        {
+            Console.WriteLine(ex.Message);
+            return 3;
+        }
+        """;
+
     [Fact]
     public async Task An_app_referencing_Semantic_Kernel_Core_and_the_library_builds_and_Auto_invokes_a_kernel_function_on_an_image()
     {
-        string root = ReadmeTests.RepositoryRoot;
-        string library = Path.Combine(root, "src", "VisPruner.SemanticKernel", "VisPruner.SemanticKernel.csproj");
-        string tests = Path.Combine(root, "tests", "VisPruner.SemanticKernel.IntegrationTests");
-        string folder = Path.Combine(Path.GetTempPath(), "vispruner-fresh-app-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        string folder = await WriteAppAsync(Program, nativePackage: true);
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(folder, "FreshApp.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Microsoft.SemanticKernel.Core" Version="1.82.0" />
-                    <PackageReference Include="Microsoft.ML.OnnxRuntimeGenAI" Version="0.20.0" />
-                    <ProjectReference Include="{library}" />
-                    <Compile Include="{Path.Combine(tests, "FreshApp", "FreshAppScenario.cs")}" />
-                    <Compile Include="{Path.Combine(tests, "Snippets", "BuildingPlugin.cs")}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            await File.WriteAllTextAsync(Path.Combine(folder, "Program.cs"), Program);
-
             // The library is already built (this test runs from its build); only the app restores and compiles.
             (int exitCode, string output) = await RunAsync(folder, "build", "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
 
@@ -73,6 +63,60 @@ public sealed class FreshAppTests(ScriptedModels models)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task An_app_without_a_native_ONNX_Runtime_GenAI_package_is_told_which_to_add()
+    {
+        string folder = await WriteAppAsync(LoadOnlyProgram, nativePackage: false);
+        try
+        {
+            (int exitCode, string output) = await RunAsync(folder, "build", "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
+            Assert.True(exitCode == 0, output);
+
+            (exitCode, output) = await RunAsync(folder, Path.Combine(folder, "bin", "Release", "net10.0", "FreshApp.dll"), models.Random.Folder);
+
+            Assert.True(exitCode == 3, output);
+            Assert.Contains("Microsoft.ML.OnnxRuntimeGenAI (CPU)", output, StringComparison.Ordinal);
+            Assert.Contains("Microsoft.ML.OnnxRuntimeGenAI.Cuda", output, StringComparison.Ordinal);
+            Assert.Contains("Microsoft.ML.OnnxRuntimeGenAI.DirectML", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    // A console app outside the repository (no central pins): Semantic Kernel, this library, the scenario and, unless left
+    // out, the CPU native package.
+    private static async Task<string> WriteAppAsync(string program, bool nativePackage)
+    {
+        string root = ReadmeTests.RepositoryRoot;
+        string library = Path.Combine(root, "src", "VisPruner.SemanticKernel", "VisPruner.SemanticKernel.csproj");
+        string tests = Path.Combine(root, "tests", "VisPruner.SemanticKernel.IntegrationTests");
+        string folder = Path.Combine(Path.GetTempPath(), "vispruner-fresh-app-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string native = nativePackage ? """<PackageReference Include="Microsoft.ML.OnnxRuntimeGenAI" Version="0.20.0" />""" : string.Empty;
+        await File.WriteAllTextAsync(Path.Combine(folder, "FreshApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.SemanticKernel.Core" Version="1.82.0" />
+                {native}
+                <ProjectReference Include="{library}" />
+                <Compile Include="{Path.Combine(tests, "FreshApp", "FreshAppScenario.cs")}" />
+                <Compile Include="{Path.Combine(tests, "Snippets", "BuildingPlugin.cs")}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(folder, "Program.cs"), program);
+        return folder;
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string folder, params string[] arguments)
