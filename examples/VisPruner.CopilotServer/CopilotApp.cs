@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using VisPruner.Cli.DemoModel;
 using VisPruner.CopilotServer.Endpoints;
 using VisPruner.CopilotServer.Hosting;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 using VisPruner.Engine.DemoModels;
 using VisPruner.SemanticKernel;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 using VisPruner.Engine.Generation;
 using VisPruner.Imaging;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using VisPruner.CopilotServer.Hosting;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 using VisPruner.SemanticKernel;
 
 namespace VisPruner.CopilotServer.Endpoints;

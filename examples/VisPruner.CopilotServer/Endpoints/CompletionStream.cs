@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using VisPruner.CopilotServer.Hosting;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 
 namespace VisPruner.CopilotServer.Endpoints;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 
 namespace VisPruner.CopilotServer.Endpoints;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 using VisPruner.SemanticKernel;
 
 namespace VisPruner.CopilotServer.Hosting;

@@ -1,4 +1,4 @@
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 
 namespace VisPruner.CopilotServer.Hosting;
 

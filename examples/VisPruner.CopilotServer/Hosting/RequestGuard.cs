@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using VisPruner.CopilotServer.OpenAI;
+using VisPruner.CopilotServer.Protocol;
 
 namespace VisPruner.CopilotServer.Hosting;
 

@@ -1,4 +1,4 @@
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>
 /// A request the server refuses, with what the OpenAI error body carries: the HTTP status, a message for the user, the

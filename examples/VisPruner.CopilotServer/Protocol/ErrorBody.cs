@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>OpenAI's error shape: <c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
 internal static class ErrorBody

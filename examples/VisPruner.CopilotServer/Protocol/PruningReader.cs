@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using VisPruner.SemanticKernel;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>
 /// Reads the request's <c>vispruner</c> extension object into the connector's per-request pruning properties:

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>
 /// Reads a request's parameters into <see cref="ChatOptions"/>: <c>max_tokens</c>/<c>max_completion_tokens</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>Reads typed values from a request's JSON; a value of the wrong kind is a 400 that names its path.</summary>
 internal static class JsonFields

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using VisPruner.SemanticKernel;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>
 /// Reads an <c>image_url</c> (<c>{"url", "detail"}</c> or a bare string) into image content: a <c>data:</c> URI, or an

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>
 /// Reads OpenAI chat messages into Microsoft.Extensions.AI messages: <c>system</c>/<c>developer</c>, <c>user</c> (text

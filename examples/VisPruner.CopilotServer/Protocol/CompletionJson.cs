@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>The id, creation time and model every chunk of one completion repeats.</summary>
 internal sealed class CompletionIdentity(string model)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace VisPruner.CopilotServer.OpenAI;
+namespace VisPruner.CopilotServer.Protocol;
 
 /// <summary>A <c>POST /v1/chat/completions</c> body, read into what the chat client takes.</summary>
 /// <param name="Model">The <c>model</c> field; null when absent.</param>
