@@ -137,6 +137,22 @@ public sealed class OfficialClientTests(RandomModelServer fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_pruning_budget_rides_in_the_vispruner_object_the_client_patches_in()
+    {
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 2 };
+#pragma warning disable SCME0001 // JsonPatch: extra request fields
+        options.Patch.Set("$.vispruner.tokens_per_image"u8, 16);
+#pragma warning restore SCME0001
+
+        System.ClientModel.ClientResult<ChatCompletion> reply = await _chat.CompleteChatAsync([Question("What is in this picture?")], options);
+        ChatCompletion plain = await _chat.CompleteChatAsync([Question("What is in this picture?")], new ChatCompletionOptions { MaxOutputTokenCount = 2 });
+
+        JsonNode pruned = JsonNode.Parse(reply.GetRawResponse().Content.ToString())!["usage"]!;
+        Assert.True(pruned["prompt_tokens"]!.GetValue<int>() < plain.Usage.InputTokenCount);
+        Assert.True(pruned["vispruner"]!["visual_tokens"]!.GetValue<int>() < pruned["vispruner"]!["visual_tokens_before_pruning"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task The_models_list_names_the_served_model()
     {
         OpenAI.Models.OpenAIModelClient models = OpenAIClients.For(fixture.Server).GetOpenAIModelClient();
