@@ -50,6 +50,14 @@ public static class CopilotApp
         builder.Services.AddSingleton(copilot);
         builder.Services.AddSingleton<Refusals>();
         List<string> models = AddModels(builder);
+        if (copilot.DefaultModel is { Length: > 0 } preferred)
+        {
+            // The catalog's first model is the default.
+            models = models.Remove(preferred)
+                ? [preferred, .. models]
+                : throw new InvalidOperationException($"Copilot:DefaultModel is '{preferred}', which is not among the models ({string.Join(", ", models)}).");
+        }
+
         builder.Services.AddSingleton(provider => new ModelCatalog(provider, models));
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = copilot.MaxRequestBodyBytes);
         builder.Services.AddRateLimiter(limiter =>
@@ -93,7 +101,7 @@ public static class CopilotApp
         return app;
     }
 
-    /// <summary>Registers a keyed chat client per configured model and returns their names, the default first.</summary>
+    /// <summary>Registers a keyed chat client per configured model and returns their names, sorted by name (as configuration lists them).</summary>
     private static List<string> AddModels(WebApplicationBuilder builder)
     {
         var names = new List<string>();

@@ -14,6 +14,9 @@ internal sealed class CopilotOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>Gets or sets the model a request without <c>model</c> gets; empty for the first by name.</summary>
+    public string? DefaultModel { get; set; }
+
     /// <summary>Gets or sets how many model requests run at once (the engine serves one at a time; one more prepares its images).</summary>
     public int MaxConcurrentRequests { get; set; } = 2;
 

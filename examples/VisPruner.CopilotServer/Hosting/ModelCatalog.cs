@@ -6,7 +6,7 @@ namespace VisPruner.CopilotServer.Hosting;
 
 /// <summary>
 /// The models the server serves, by name, each a keyed <see cref="VisPrunerChatClient"/> with its own folder, engine and
-/// defaults. The first is the default for requests that name none.
+/// defaults. The first (<c>Copilot:DefaultModel</c>, else the first by name) is the default for requests that name none.
 /// </summary>
 internal sealed class ModelCatalog(IServiceProvider services, IReadOnlyList<string> names)
 {
