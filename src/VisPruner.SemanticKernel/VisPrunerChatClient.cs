@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VisPruner.Engine;
 using VisPruner.Engine.Generation;
+using VisPruner.Engine.Pruning;
 using VisPruner.SemanticKernel.Chat;
 using VisPruner.SemanticKernel.Conversion;
 using VisPruner.SemanticKernel.Telemetry;
@@ -202,6 +203,32 @@ public sealed partial class VisPrunerChatClient : IChatClient
         last.FinishReason = finishReason;
         last.AdditionalProperties = UsageMapper.ToResponseProperties(statistics);
         yield return last;
+    }
+
+    /// <summary>
+    /// Returns which visual tokens of <paramref name="image"/> a request with <paramref name="options"/> would keep: the
+    /// same budget a chat request computes (engine default, the image's <c>detail</c>, then the <c>vispruner.*</c>
+    /// properties), without generating anything. The image's features land in the vision cache, so asking about it
+    /// afterwards skips the vision encoder.
+    /// </summary>
+    /// <param name="image">The image, as a chat message would carry it (<see cref="DataContent"/> or <see cref="UriContent"/>).</param>
+    /// <param name="options">The request's options; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The image's token layout and the kept rows.</returns>
+    /// <exception cref="NotSupportedException">The content is not an image the client reads.</exception>
+    /// <exception cref="ArgumentException">The image's <c>detail</c> or a pruning property is invalid.</exception>
+    public async Task<VisualTokenSelection> SelectVisualTokensAsync(AIContent image, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!ImageSources.IsImage(image))
+        {
+            throw new NotSupportedException($"{image.GetType().Name} is not image content: use DataContent or UriContent with an image/* media type.");
+        }
+
+        GenerationOptions generation = GenerationOptionsMapper.Map(options, _settings, ImageDetails.Of(image), this);
+        ImageInput input = await ImageSources.ReadAsync(image, _settings, cancellationToken).ConfigureAwait(false);
+        return await _engine.SelectVisualTokensAsync(input, generation.Pruning, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
