@@ -27,6 +27,22 @@ public static class Requests
         }),
     };
 
+    /// <summary>
+    /// A streamed request that holds the engine for seconds: its JSON reply must hold a string of 30,000 characters, so no
+    /// model (random weights may write end-of-sequence at any time) can finish it sooner.
+    /// </summary>
+    public static JsonObject Endless()
+    {
+        JsonObject body = Question("Talk.");
+        body["max_tokens"] = 100_000;
+        body["stream"] = true;
+        body["response_format"] = JsonNode.Parse("""
+            {"type": "json_schema", "json_schema": {"name": "talk", "schema":
+              {"type": "object", "properties": {"text": {"type": "string", "minLength": 30000, "maxLength": 30000}}, "required": ["text"]}}}
+            """);
+        return body;
+    }
+
     public static Task<HttpResponseMessage> PostAsync(HttpClient http, JsonNode body, string path = "v1/chat/completions", CancellationToken cancellationToken = default) =>
         http.SendAsync(Post(body, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 

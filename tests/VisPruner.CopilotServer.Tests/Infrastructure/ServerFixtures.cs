@@ -14,7 +14,8 @@ public sealed class RandomModelServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        TinyPhi3VisionModel.Write(Folder);
+        // A long context, for requests that hold the engine for seconds (Requests.Endless).
+        TinyPhi3VisionModel.Write(Folder, new TinyPhi3VisionOptions { ContextLength = 65536, MaxLength = 65536 });
         Server = await StartAsync();
     }
 

@@ -30,9 +30,7 @@ public sealed class QueueTests(RandomModelServer fixture) : IClassFixture<Random
     public async Task A_full_queue_answers_429_with_Retry_After_and_the_waiting_request_is_served_later()
     {
         await using TestServer server = await fixture.StartAsync("Copilot:MaxConcurrentRequests=1", "Copilot:MaxQueuedRequests=1", "Copilot:RetryAfterSeconds=3");
-        JsonObject endless = Requests.Question("Talk.");
-        endless["max_tokens"] = 100_000;
-        endless["stream"] = true;
+        JsonObject endless = Requests.Endless();
         using var stop = new CancellationTokenSource();
 
         // One request holds the engine; of the next two, one waits and the other finds the queue full.
