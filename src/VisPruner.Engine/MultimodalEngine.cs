@@ -22,6 +22,11 @@ namespace VisPruner.Engine;
 /// time, in arrival order, because one request already uses every core for its matrix products and the key/value cache
 /// of each running request holds memory. A caller whose turn has not come can still cancel.
 /// </para>
+/// <para>
+/// Cancellation returns control to the caller at once, wherever the request is. Some native calls cannot be interrupted
+/// (the prompt's first pass, which carries the image rows, and a single token step): such a call finishes in the
+/// background, and the engine takes the next request once it has returned.
+/// </para>
 /// </remarks>
 public sealed partial class MultimodalEngine : IDisposable
 {
@@ -129,7 +134,11 @@ public sealed partial class MultimodalEngine : IDisposable
 
     /// <summary>Generates a response to <paramref name="request"/>, streamed as it is produced.</summary>
     /// <param name="request">The conversation, its images and generation settings.</param>
-    /// <param name="cancellationToken">Stops the request, also while it waits for its turn or inside a model run.</param>
+    /// <param name="cancellationToken">
+    /// Stops the request, also while it waits for its turn or inside a model run: the enumeration ends with
+    /// <see cref="OperationCanceledException"/> at once, while a native call that cannot be interrupted finishes in the
+    /// background (it may still read the request's image bytes until then).
+    /// </param>
     /// <returns>Text pieces; the last update carries the finish reason and statistics.</returns>
     /// <exception cref="ArgumentException">The request is inconsistent (image count, settings out of range).</exception>
     /// <exception cref="RequestLimitExceededException">
@@ -148,7 +157,7 @@ public sealed partial class MultimodalEngine : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         var updates = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         // The place in the queue is taken here, synchronously, so requests run in the order they arrive.
@@ -166,9 +175,12 @@ public sealed partial class MultimodalEngine : IDisposable
         }
         finally
         {
-            // A caller that stops enumerating early stops the request too.
+            // A caller that stops enumerating early stops the request too. Neither it nor a caller that cancelled waits
+            // for the producer: a native call that cannot be interrupted may run for a second more, and the producer keeps
+            // the engine's turn until it returns. The token source lives as long as the producer uses it.
             await linked.CancelAsync().ConfigureAwait(false);
-            await producer.ConfigureAwait(false);
+            _ = producer.ContinueWith(
+                static (_, source) => ((CancellationTokenSource)source!).Dispose(), linked, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -227,7 +239,8 @@ public sealed partial class MultimodalEngine : IDisposable
 
         _disposing.Cancel();
 
-        // Wait for a running request to leave the models before releasing them (queued ones leave on cancellation).
+        // Wait for a running request to leave the models before releasing them (queued ones leave on cancellation). A
+        // request whose caller has gone holds the turn until its native call returns, so this waits for that call too.
         _turn.EnterAsync(CancellationToken.None).GetAwaiter().GetResult();
         _loop.Dispose();
         _pipeline.Dispose();
@@ -235,6 +248,10 @@ public sealed partial class MultimodalEngine : IDisposable
         _disposing.Dispose();
     }
 
+    /// <summary>
+    /// Runs a request from admission to its end and completes <paramref name="writer"/> with the outcome. Never throws: once
+    /// the caller has cancelled, nobody reads the outcome, so a failure of the remaining work is only logged.
+    /// </summary>
     private async Task ProduceAsync(Task turn, GenerationRequest request, ChannelWriter<GenerationUpdate> writer, CancellationToken cancellationToken)
     {
         try
@@ -269,6 +286,10 @@ public sealed partial class MultimodalEngine : IDisposable
             {
                 LogCancelled(_logger);
             }
+            else if (cancellationToken.IsCancellationRequested)
+            {
+                LogFailedAfterCancellation(_logger, ex);
+            }
 
             writer.TryComplete(ex);
         }
@@ -279,4 +300,7 @@ public sealed partial class MultimodalEngine : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A generation request was cancelled.")]
     private static partial void LogCancelled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A cancelled generation request failed while it was stopping; its caller had already been released.")]
+    private static partial void LogFailedAfterCancellation(ILogger logger, Exception exception);
 }

@@ -16,8 +16,8 @@ namespace VisPruner.Cli.Bench;
 /// </summary>
 internal static class BenchCommand
 {
-    private const string Question = "Describe this image in detail.";
-    private const int AnswerTokens = 32;
+    internal const string Question = "Describe this image in detail.";
+    internal const int AnswerTokens = 32;
 
     public static Command Create()
     {
@@ -27,11 +27,18 @@ internal static class BenchCommand
         var output = new Option<string>("--output") { Description = "Folder for results.md and ttft.svg.", DefaultValueFactory = _ => Path.Combine("docs", "bench") };
         var budgets = new Option<string>("--budgets") { Description = "Content tokens kept per image by the pruned rows.", DefaultValueFactory = _ => "256,128,64" };
         var memoryOf = new Option<int?>("--peak-memory-of") { Description = "Run only this row, once, and print the process's peak resident memory (the bench runs each row so, in a fresh process).", Hidden = true };
-        var command = new Command("bench", "Measure time to first token, decode speed, KV cache and memory: ONNX Runtime GenAI's own path, the engine unpruned and pruned, and a follow-up turn.") { scale, runs, image, output, budgets, memoryOf };
+        var cancelTimeline = new Option<bool>("--cancel-timeline") { Description = "Instead, cancel the unpruned question at points across the whole request and print how soon the caller and the engine were free." };
+        var cancelStep = new Option<int>("--cancel-step") { Description = "Milliseconds between the points of --cancel-timeline.", DefaultValueFactory = _ => 20 };
+        var command = new Command("bench", "Measure time to first token, decode speed, KV cache and memory: ONNX Runtime GenAI's own path, the engine unpruned and pruned, and a follow-up turn.")
+        {
+            scale, runs, image, output, budgets, memoryOf, cancelTimeline, cancelStep,
+        };
         command.SetAction((parse, ct) =>
         {
             var settings = new BenchSettings(parse.GetValue(scale), parse.GetValue(runs), parse.GetValue(image)!, parse.GetValue(output)!, parse.GetValue(budgets)!);
-            return parse.GetValue(memoryOf) is int row ? PeakMemoryOfRowAsync(settings, row, ct) : RunAsync(settings, ct);
+            return parse.GetValue(memoryOf) is int row ? PeakMemoryOfRowAsync(settings, row, ct)
+                : parse.GetValue(cancelTimeline) ? CancelTimeline.RunAsync(settings, TimeSpan.FromMilliseconds(parse.GetValue(cancelStep)), ct)
+                : RunAsync(settings, ct);
         });
         return command;
     }
@@ -139,7 +146,7 @@ internal static class BenchCommand
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static GenerationRequest Ask(byte[] image, VisualTokenPruningOptions pruning) => new(
+    internal static GenerationRequest Ask(byte[] image, VisualTokenPruningOptions pruning) => new(
         [new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart(Question)])],
         [ImageInput.FromBytes(image)],
         new GenerationOptions { MaxNewTokens = AnswerTokens, MinNewTokens = AnswerTokens, Pruning = pruning });
