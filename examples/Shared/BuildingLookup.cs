@@ -1,12 +1,10 @@
 using System.ComponentModel;
-using Microsoft.SemanticKernel;
 
 namespace VisPruner.Examples;
 
-/// <summary>The examples' tool: a kernel function for Semantic Kernel, an AIFunction (through AIFunctionFactory) elsewhere.</summary>
+/// <summary>The examples' tool: a kernel function for Semantic Kernel (KernelFunctionFactory), an AIFunction (AIFunctionFactory) elsewhere.</summary>
 internal sealed class BuildingLookup
 {
-    [KernelFunction("lookup_building")]
     [Description("Looks up what a buyer should know about a kind of building.")]
     public static string LookupBuilding([Description("The kind of building, e.g. house, barn, tower")] string kind, [Description("Its main colour")] string? colour = null) =>
         kind.ToUpperInvariant() switch

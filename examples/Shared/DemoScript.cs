@@ -1,5 +1,5 @@
-using VisPruner.Engine.DemoModels;
-using VisPruner.SemanticKernel;
+using VisPruner.DemoModels;
+using VisPruner.Extensions.AI;
 
 namespace VisPruner.Examples;
 
@@ -19,7 +19,7 @@ internal static class DemoScript
     /// <param name="run">Runs the example quietly on a model folder and returns the prompt tokens of all its model requests.</param>
     public static async Task<string> FolderAsync(string function, Func<string, Task<long>> run)
     {
-        using VisPrunerChatClient random = await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = DemoModelCache.GetOrCreateDemo() });
+        using VisPrunerChatClient random = await VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = DemoModelCache.GetOrCreateDemo() });
         int[] Encode(string text) => random.Engine.EncodeText(text);
         int end = random.Engine.Config.Model.EosTokenIds[0]; // <|end|>
         string call = "Let me look that building up.\n<tool_call>\n{\"name\": \"" + function + "\", \"arguments\": {\"kind\": \"house\", \"colour\": \"red\"}}\n</tool_call>";

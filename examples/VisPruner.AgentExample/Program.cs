@@ -6,6 +6,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using UsageDetails = Microsoft.Extensions.AI.UsageDetails;
 using VisPruner.Examples;
+using VisPruner.Extensions.AI;
 using VisPruner.SemanticKernel;
 
 ExampleArguments arguments = ExampleArguments.Parse(args);
@@ -35,7 +36,7 @@ async Task<ChatHistory> AskAsync(string folder)
 {
     var services = new ServiceCollection();
     services.AddVisPrunerChatCompletion(folder);
-    services.AddKernel().Plugins.AddFromType<BuildingLookup>("buildings");
+    services.AddKernel().Plugins.AddFromFunctions("buildings", [KernelFunctionFactory.CreateFromMethod(BuildingLookup.LookupBuilding, "lookup_building")]);
     await using ServiceProvider provider = services.BuildServiceProvider();
     Kernel kernel = provider.GetRequiredService<Kernel>();
 

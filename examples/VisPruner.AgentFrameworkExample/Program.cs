@@ -5,14 +5,16 @@ using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using VisPruner.Examples;
-using VisPruner.SemanticKernel;
+using VisPruner.Extensions.AI;
 
 ExampleArguments arguments = ExampleArguments.Parse(args);
 byte[] image = await File.ReadAllBytesAsync(arguments.ImagePath);
 string modelFolder = arguments.ModelFolder ?? await DemoFolderAsync();
 
 Console.WriteLine($"Image: {arguments.ImagePath}");
-await using ServiceProvider provider = new ServiceCollection().AddVisPrunerChat(options => options.ModelFolder = modelFolder).BuildServiceProvider();
+var services = new ServiceCollection();
+services.AddVisPrunerChatClient(options => options.ModelFolder = modelFolder);
+await using ServiceProvider provider = services.BuildServiceProvider();
 await foreach (AgentResponseUpdate update in NewAgent(provider.GetRequiredService<IChatClient>()).RunStreamingAsync(Question()))
 {
     Console.Write(update.Text);
@@ -41,7 +43,9 @@ async Task<string> DemoFolderAsync()
     Console.Error.WriteLine("No --model given: running a tiny demo model whose replies are scripted (pass --model <folder> for a real one).");
     return await DemoScript.FolderAsync("lookup_building", async folder =>
     {
-        await using ServiceProvider demo = new ServiceCollection().AddVisPrunerChat(options => options.ModelFolder = folder).BuildServiceProvider();
+        var demoServices = new ServiceCollection();
+        demoServices.AddVisPrunerChatClient(options => options.ModelFolder = folder);
+        await using ServiceProvider demo = demoServices.BuildServiceProvider();
         AgentResponse response = await NewAgent(demo.GetRequiredService<IChatClient>()).RunAsync(Question());
         return response.Usage?.InputTokenCount ?? 0;
     });

@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using VisPruner.Cli.DemoModel;
 using VisPruner.CopilotServer.Endpoints;
 using VisPruner.CopilotServer.Hosting;
 using VisPruner.CopilotServer.Protocol;
-using VisPruner.Engine.DemoModels;
-using VisPruner.SemanticKernel;
+using VisPruner.DemoModels;
+using VisPruner.Extensions.AI;
 
 namespace VisPruner.CopilotServer;
 
@@ -108,23 +107,23 @@ public static class CopilotApp
         foreach (IConfigurationSection model in builder.Configuration.GetSection("Models").GetChildren())
         {
             names.Add(model.Key);
-            builder.Services.AddKeyedVisPrunerChat(model.Key, model, options => options.ModelId = model.Key);
+            builder.Services.AddKeyedVisPrunerChatClient(model.Key, model, options => options.ModelId = model.Key);
         }
 
         if (names.Count == 0)
         {
-            IConfigurationSection section = builder.Configuration.GetSection(VisPrunerChatOptions.DefaultSectionName);
-            string folder = section[nameof(VisPrunerChatOptions.ModelFolder)] ?? string.Empty;
-            string name = section[nameof(VisPrunerChatOptions.ModelId)] is { Length: > 0 } id ? id
+            IConfigurationSection section = builder.Configuration.GetSection(VisPrunerChatClientOptions.DefaultSectionName);
+            string folder = section[nameof(VisPrunerChatClientOptions.ModelFolder)] ?? string.Empty;
+            string name = section[nameof(VisPrunerChatClientOptions.ModelId)] is { Length: > 0 } id ? id
                 : folder.Length > 0 ? new DirectoryInfo(Path.GetFullPath(folder)).Name
                 : DemoModelName;
             names.Add(name);
-            builder.Services.AddKeyedVisPrunerChat(name, section, options =>
+            builder.Services.AddKeyedVisPrunerChatClient(name, section, options =>
             {
                 options.ModelId = name;
                 if (string.IsNullOrWhiteSpace(options.ModelFolder))
                 {
-                    options.ModelFolder = DemoModelCache.GetOrCreateTrained(TrainedDemoModel.WeightsFile);
+                    options.ModelFolder = TrainedDemoModel.GetOrCreateFolder();
                 }
             });
         }

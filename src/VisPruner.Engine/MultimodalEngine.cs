@@ -96,7 +96,11 @@ public sealed partial class MultimodalEngine : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(modelFolder);
         options ??= new MultimodalEngineOptions();
-        options.Validate();
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
         if (!Directory.Exists(modelFolder))
         {
             throw new DirectoryNotFoundException($"The model folder {modelFolder} does not exist.");

@@ -56,36 +56,31 @@ public sealed class MultimodalEngineOptions
     /// </summary>
     public bool EnableOnnxRuntimeTelemetry { get; set; }
 
-    /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range (the message names it).</exception>
-    public void Validate()
+    /// <summary>Checks the settings, nested ones included.</summary>
+    /// <returns>Every problem found, each naming its setting; empty when the settings are usable.</returns>
+    public IReadOnlyList<string> Validate()
     {
+        var problems = new List<string>();
         Require(Enum.IsDefined(ExecutionProvider), nameof(ExecutionProvider), ExecutionProvider, "is not a known provider");
         Require(DeviceId >= 0, nameof(DeviceId), DeviceId, "must not be negative");
         Require(IntraOpThreads >= 0, nameof(IntraOpThreads), IntraOpThreads, "must not be negative (0 lets ONNX Runtime choose)");
         Require(VisionFeatureCacheBytes >= 0, nameof(VisionFeatureCacheBytes), VisionFeatureCacheBytes, "must not be negative (0 disables the cache)");
         Require(ContinuableGenerators is >= 0 and <= 64, nameof(ContinuableGenerators), ContinuableGenerators, "must be in 0..64");
         Require(ContinuationHeadroom >= 0, nameof(ContinuationHeadroom), ContinuationHeadroom, "must not be negative");
-        if (ImageLimits is null)
-        {
-            throw new ArgumentException("MultimodalEngineOptions.ImageLimits must not be null.", nameof(ImageLimits));
-        }
+        Nested(nameof(ImageLimits), ImageLimits?.Problems().Select(p => p.Message));
+        Nested(nameof(Pruning), Pruning?.Problems().Select(p => p.Message));
+        return problems;
 
-        ImageLimits.Validate();
-        if (Pruning is null)
-        {
-            throw new ArgumentException("MultimodalEngineOptions.Pruning must not be null.", nameof(Pruning));
-        }
-
-        Pruning.Validate();
-
-        static void Require(bool ok, string name, object value, string rule)
+        void Require(bool ok, string name, object value, string rule)
         {
             if (!ok)
             {
-                throw new ArgumentOutOfRangeException(name, value, $"MultimodalEngineOptions.{name} ({value}) {rule}.");
+                problems.Add($"MultimodalEngineOptions.{name} ({value}) {rule}.");
             }
         }
+
+        void Nested(string name, IEnumerable<string>? nested) =>
+            problems.AddRange(nested?.Select(problem => $"MultimodalEngineOptions.{name}.{problem}") ?? [$"MultimodalEngineOptions.{name} must not be null."]);
     }
 }
 

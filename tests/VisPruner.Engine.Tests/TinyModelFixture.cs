@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 using VisPruner.Engine.ModelFolders;
 
 namespace VisPruner.Engine.Tests;

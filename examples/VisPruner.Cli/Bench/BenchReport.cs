@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 
 namespace VisPruner.Cli.Bench;
 

@@ -1,5 +1,5 @@
 using VisPruner.Engine;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 
 namespace VisPruner.Cli.Bench;
 

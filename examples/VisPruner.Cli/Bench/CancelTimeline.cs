@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
 

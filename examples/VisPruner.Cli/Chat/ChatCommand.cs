@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using VisPruner.Cli.DemoModel;
+using VisPruner.DemoModels;
+using VisPruner.Extensions.AI;
 using VisPruner.SemanticKernel;
 using VisPruner.Engine;
 using VisPruner.Engine.Generation;
@@ -84,7 +85,7 @@ internal static class ChatCommand
 
             Console.Error.Write($"Loading {modelFolder} ... ");
             // The images named on the command line are the only files the client may read.
-            var clientOptions = new VisPrunerChatOptions { ModelFolder = modelFolder };
+            var clientOptions = new VisPrunerChatClientOptions { ModelFolder = modelFolder };
             foreach (string folder in imagePaths.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
             {
                 clientOptions.AllowedImageFolders.Add(folder);

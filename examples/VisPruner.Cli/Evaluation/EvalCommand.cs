@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using VisPruner.Cli.DemoModel;
 using VisPruner.Cli.Scenes;
 using VisPruner.Engine;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using VisPruner.Cli.Evaluation;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 
 namespace VisPruner.Cli.Scenes;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using VisPruner.CopilotServer.Hosting;
 using VisPruner.CopilotServer.Protocol;
-using VisPruner.SemanticKernel;
+using VisPruner.Extensions.AI;
 
 namespace VisPruner.CopilotServer.Endpoints;
 

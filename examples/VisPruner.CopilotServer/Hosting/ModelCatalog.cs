@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using VisPruner.CopilotServer.Protocol;
-using VisPruner.SemanticKernel;
+using VisPruner.Extensions.AI;
 
 namespace VisPruner.CopilotServer.Hosting;
 
@@ -30,7 +30,7 @@ internal sealed class ModelCatalog(IServiceProvider services, IReadOnlyList<stri
 
     public VisPrunerChatClient Client(string name) => services.GetRequiredKeyedService<VisPrunerChatClient>(name);
 
-    public VisPrunerChatOptions Settings(string name) => services.GetRequiredService<IOptionsMonitor<VisPrunerChatOptions>>().Get(name);
+    public VisPrunerChatClientOptions Settings(string name) => services.GetRequiredService<IOptionsMonitor<VisPrunerChatClientOptions>>().Get(name);
 
     /// <summary>Whether a request naming <paramref name="model"/> may carry <c>http(s)</c> image URLs; false for an unknown model (refused later).</summary>
     public bool AllowsRemoteImages(string? model) =>

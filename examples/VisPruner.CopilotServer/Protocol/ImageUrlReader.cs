@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using VisPruner.SemanticKernel;
+using VisPruner.Extensions.AI;
 
 namespace VisPruner.CopilotServer.Protocol;
 

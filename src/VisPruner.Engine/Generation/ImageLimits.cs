@@ -28,18 +28,38 @@ public sealed class ImageLimits
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (the message names it).</exception>
     public void Validate()
     {
-        Require(MaxImagesPerRequest >= 0, nameof(MaxImagesPerRequest), MaxImagesPerRequest);
-        Require(MaxPixelsPerImage > 0, nameof(MaxPixelsPerImage), MaxPixelsPerImage);
-        Require(MaxTotalPixels > 0, nameof(MaxTotalPixels), MaxTotalPixels);
-        Require(MaxEncodedBytes > 0, nameof(MaxEncodedBytes), MaxEncodedBytes);
-        Require(double.IsFinite(MaxAspectRatio) && MaxAspectRatio >= 1, nameof(MaxAspectRatio), MaxAspectRatio);
-
-        static void Require(bool ok, string name, object value)
+        if (Problems().FirstOrDefault() is { Name: not null } problem)
         {
-            if (!ok)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"ImageLimits.{name} ({value}) is out of range.");
-            }
+            throw new ArgumentOutOfRangeException(problem.Name, problem.Value, "ImageLimits." + problem.Message);
+        }
+    }
+
+    // Each message starts with the setting's name.
+    internal IEnumerable<(string Name, object Value, string Message)> Problems()
+    {
+        if (MaxImagesPerRequest < 0)
+        {
+            yield return (nameof(MaxImagesPerRequest), MaxImagesPerRequest, $"{nameof(MaxImagesPerRequest)} ({MaxImagesPerRequest}) must not be negative.");
+        }
+
+        if (MaxPixelsPerImage <= 0)
+        {
+            yield return (nameof(MaxPixelsPerImage), MaxPixelsPerImage, $"{nameof(MaxPixelsPerImage)} ({MaxPixelsPerImage}) must be positive.");
+        }
+
+        if (MaxTotalPixels <= 0)
+        {
+            yield return (nameof(MaxTotalPixels), MaxTotalPixels, $"{nameof(MaxTotalPixels)} ({MaxTotalPixels}) must be positive.");
+        }
+
+        if (MaxEncodedBytes <= 0)
+        {
+            yield return (nameof(MaxEncodedBytes), MaxEncodedBytes, $"{nameof(MaxEncodedBytes)} ({MaxEncodedBytes}) must be positive.");
+        }
+
+        if (!(double.IsFinite(MaxAspectRatio) && MaxAspectRatio >= 1))
+        {
+            yield return (nameof(MaxAspectRatio), MaxAspectRatio, $"{nameof(MaxAspectRatio)} ({MaxAspectRatio}) must be a finite ratio of at least 1.");
         }
     }
 }

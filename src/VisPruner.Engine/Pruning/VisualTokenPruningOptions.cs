@@ -72,24 +72,33 @@ public sealed record VisualTokenPruningOptions
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
     {
+        if (Problems().FirstOrDefault() is { Name: not null } problem)
+        {
+            throw new ArgumentOutOfRangeException(problem.Name, problem.Value, problem.Message);
+        }
+    }
+
+    // Each message starts with the setting's name.
+    internal IEnumerable<(string Name, object? Value, string Message)> Problems()
+    {
         if (TokensPerImage is < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(TokensPerImage), TokensPerImage, "TokensPerImage must be at least 1.");
+            yield return (nameof(TokensPerImage), TokensPerImage, $"TokensPerImage ({TokensPerImage}) must be at least 1.");
         }
 
         if (!(TokenFraction > 0 && TokenFraction <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(TokenFraction), TokenFraction, "TokenFraction must be in (0, 1].");
+            yield return (nameof(TokenFraction), TokenFraction, $"TokenFraction ({TokenFraction}) must be in (0, 1].");
         }
 
         if (!(ImportantRatio >= 0 && ImportantRatio <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(ImportantRatio), ImportantRatio, "ImportantRatio must be in [0, 1].");
+            yield return (nameof(ImportantRatio), ImportantRatio, $"ImportantRatio ({ImportantRatio}) must be in [0, 1].");
         }
 
         if (GlobalViewShare is double share && !(share >= 0 && share <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(GlobalViewShare), share, "GlobalViewShare must be in [0, 1].");
+            yield return (nameof(GlobalViewShare), share, $"GlobalViewShare ({share}) must be in [0, 1].");
         }
     }
 }

@@ -1,4 +1,5 @@
 using VisPruner.Onnx;
+using VisPruner.Onnx.Protobuf;
 
 namespace VisPruner.Engine.Runtime;
 
@@ -24,10 +25,16 @@ internal static class VisionStub
     /// <param name="hidden">The feature width (the decoder's hidden size).</param>
     public static byte[] Build(string outputName, int hidden)
     {
-        var graph = new GraphBuilder("vispruner_vision_stub");
-        GraphValue rows = graph.Input(InputName, OnnxDataType.Float, "num_image_tokens", hidden);
-        graph.Output(outputName, graph.Op("Identity", [rows]), "num_image_tokens", hidden);
-        return graph.ToBytes();
+        Dimension[] shape = [Dimension.Symbolic(ImageTokenCountsName), Dimension.Fixed(hidden)];
+        var graph = new GraphProto { Name = "vispruner_vision_stub" };
+        graph.Input.Add(OnnxTypes.TensorValueInfo(InputName, OnnxDataType.Float, shape));
+        graph.Output.Add(OnnxTypes.TensorValueInfo(outputName, OnnxDataType.Float, shape));
+        graph.Node.Add(new NodeProto { OpType = "Identity", Name = "stub", Input = { InputName }, Output = { outputName } });
+
+        // IR version 10 goes with opset 21, which ONNX Runtime 1.18 and newer run.
+        var model = new ModelProto { IrVersion = 10, ProducerName = "VisPruner", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 21 });
+        return OnnxModelFile.ToBytes(model);
     }
 
     /// <summary>The <c>Config.Overlay</c> JSON that points GenAI's vision model at the stub.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using VisPruner.SemanticKernel;
+using VisPruner.Extensions.AI;
 
 namespace Microsoft.SemanticKernel;
 
@@ -25,10 +26,10 @@ public static class VisPrunerKernelBuilderExtensions
 
     /// <summary>Adds the chat completion service, configured in code.</summary>
     /// <param name="builder">The kernel builder.</param>
-    /// <param name="configure">Sets the options (at least <see cref="VisPrunerChatOptions.ModelFolder"/>).</param>
+    /// <param name="configure">Sets the options (at least <see cref="VisPrunerChatClientOptions.ModelFolder"/>).</param>
     /// <param name="serviceId">The service id; null adds the default service.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IKernelBuilder AddVisPrunerChatCompletion(this IKernelBuilder builder, Action<VisPrunerChatOptions> configure, string? serviceId = null)
+    public static IKernelBuilder AddVisPrunerChatCompletion(this IKernelBuilder builder, Action<VisPrunerChatClientOptions> configure, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddVisPrunerChatCompletion(configure, serviceId);

@@ -1,5 +1,4 @@
-using VisPruner.Engine.DemoModels;
-using VisPruner.Tests.Fixtures;
+using VisPruner.DemoModels;
 
 namespace VisPruner.CopilotServer.Tests.Infrastructure;
 

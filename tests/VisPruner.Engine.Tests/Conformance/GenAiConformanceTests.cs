@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using VisPruner.Engine.ChatTemplates;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using VisPruner.Engine.ChatTemplates;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 using VisPruner.Engine.Generation;
 using Xunit.Abstractions;
 

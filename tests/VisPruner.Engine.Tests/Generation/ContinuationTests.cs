@@ -64,10 +64,10 @@ public sealed class ContinuationTests(TinyModelFixture models) : IClassFixture<T
         using MultimodalEngine random = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
         int promptLength = (await random.CompleteAsync(FirstTurn() with { Options = new GenerationOptions { MaxNewTokens = 1 } })).Statistics.PromptTokens;
         string folder = Path.Combine(_root, sharedBuffer ? "shared" : "growing");
-        VisPruner.Engine.DemoModels.TinyPhi3VisionModel.Write(folder, new VisPruner.Engine.DemoModels.TinyPhi3VisionOptions
+        VisPruner.DemoModels.TinyPhi3VisionModel.Write(folder, new VisPruner.DemoModels.TinyPhi3VisionOptions
         {
             PastPresentShareBuffer = sharedBuffer,
-            Script = new VisPruner.Engine.DemoModels.TinyPhi3VisionScript(promptLength, random.EncodeText(Reply)),
+            Script = new VisPruner.DemoModels.TinyPhi3VisionScript(promptLength, random.EncodeText(Reply)),
         });
         return folder;
     }

@@ -1,4 +1,4 @@
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 
 namespace VisPruner.Engine.Tests.Generation;
 

@@ -5,8 +5,8 @@ using VisPruner.Engine.Phi3Vision;
 using VisPruner.Engine.Pruning;
 using VisPruner.Imaging.Phi3Vision;
 using Microsoft.ML.OnnxRuntime;
-using VisPruner.Engine.Tests.DemoModels;
 using VisPruner.Engine.ChatTemplates;
+using VisPruner.DemoModels.Tests.Phi3Vision;
 
 namespace VisPruner.Engine.Tests.Generation;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging.Abstractions;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 using VisPruner.Engine.Phi3Vision;
 using VisPruner.Imaging;
 using VisPruner.Imaging.Phi3Vision;
@@ -51,12 +51,14 @@ public sealed class Phi3VisionTapTests : IDisposable
     [Fact]
     public void A_vision_model_without_attention_nodes_has_no_tap()
     {
-        var builder = new GraphBuilder();
-        GraphValue x = builder.Input("pixel_values", OnnxDataType.Float, 1, 4);
-        builder.Output("image_features", builder.Relu(x));
+        var graph = new GraphProto { Name = "plain" };
+        graph.Input.Add(OnnxTypes.TensorValueInfo("pixel_values", OnnxDataType.Float, [1, 4]));
+        graph.Output.Add(OnnxTypes.TensorValueInfo("image_features", OnnxDataType.Float, [1, 4]));
+        graph.Node.Add(new NodeProto { OpType = "Relu", Input = { "pixel_values" }, Output = { "image_features" } });
+        var model = new ModelProto { IrVersion = 10, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 21 } } };
         string path = Path.Combine(_root, "plain.onnx");
         Directory.CreateDirectory(_root);
-        OnnxModelFile.Save(builder.Build(), path);
+        OnnxModelFile.Save(model, path);
 
         (InferenceSession session, Phi3VisionTap tap) = Phi3VisionTap.Load(path, new MultimodalEngineOptions(), NullLogger.Instance);
         using (session)

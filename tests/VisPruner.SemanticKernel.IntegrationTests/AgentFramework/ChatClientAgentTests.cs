@@ -17,7 +17,7 @@ public sealed class ChatClientAgentTests(ScriptedModels models)
             [Replies.Call("lookup_building"), Replies.Answer],
             async model =>
             {
-                await using ServiceProvider provider = new ServiceCollection().AddVisPrunerChat(model.Configure).BuildServiceProvider();
+                await using ServiceProvider provider = ChatClientServices.Build(model.Configure);
                 return await AgentSnippets.AgentFrameworkAsync(provider.GetRequiredService<IChatClient>(), ScriptedModels.HouseImage);
             });
 

@@ -16,7 +16,7 @@ public sealed class FunctionInvocationTests(ScriptedModels models)
             [Replies.Call("lookup_building"), Replies.Answer],
             async model =>
             {
-                await using ServiceProvider provider = new ServiceCollection().AddVisPrunerChat(model.Configure).BuildServiceProvider();
+                await using ServiceProvider provider = ChatClientServices.Build(model.Configure);
                 return await AgentSnippets.FunctionInvocationAsync(provider.GetRequiredService<IChatClient>(), ScriptedModels.HouseImage);
             });
 
@@ -42,7 +42,7 @@ public sealed class FunctionInvocationTests(ScriptedModels models)
     {
         (ChatResponse response, _) = await models.RunAsync([Replies.Call("lookup_building")], async model =>
         {
-            await using ServiceProvider provider = new ServiceCollection().AddVisPrunerChat(model.Configure).BuildServiceProvider();
+            await using ServiceProvider provider = ChatClientServices.Build(model.Configure);
             return await provider.GetRequiredService<IChatClient>().GetResponseAsync(
                 "Look the house up.", new ChatOptions { Tools = [AIFunctionFactory.Create(BuildingPlugin.LookupBuilding, "lookup_building")] });
         });

@@ -1,5 +1,5 @@
 using VisPruner.Engine;
-using VisPruner.Engine.DemoModels;
+using VisPruner.DemoModels;
 
 namespace VisPruner.SemanticKernel.IntegrationTests.Infrastructure;
 
@@ -7,7 +7,7 @@ namespace VisPruner.SemanticKernel.IntegrationTests.Infrastructure;
 public sealed record ScriptedModel(string Folder, string Id)
 {
     /// <summary>Points connector options at this model.</summary>
-    public void Configure(VisPrunerChatOptions options)
+    public void Configure(VisPrunerChatClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ModelFolder = Folder;

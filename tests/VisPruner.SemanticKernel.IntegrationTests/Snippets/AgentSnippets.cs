@@ -14,7 +14,7 @@ public static class AgentSnippets
     {
         #region chat-client
         var text = new StringBuilder();
-        using VisPrunerChatClient chat = await VisPrunerChatClient.LoadAsync(new VisPrunerChatOptions { ModelFolder = modelFolder });
+        using VisPrunerChatClient chat = await VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = modelFolder });
 
         ChatMessage question = new(ChatRole.User,
         [

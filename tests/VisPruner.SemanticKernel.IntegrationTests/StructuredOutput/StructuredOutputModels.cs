@@ -1,6 +1,5 @@
-using VisPruner.Engine.DemoModels;
 using VisPruner.Engine.Generation;
-using VisPruner.Tests.Fixtures;
+using VisPruner.DemoModels;
 
 namespace VisPruner.SemanticKernel.IntegrationTests.StructuredOutput;
 
@@ -51,7 +50,7 @@ public sealed class StructuredOutputModels : IAsyncLifetime
 
     private static Task<VisPrunerChatClient> LoadAsync(string folder, string id)
     {
-        var options = new VisPrunerChatOptions { ModelFolder = folder, ModelId = id, StructuredOutput = Limits };
+        var options = new VisPrunerChatClientOptions { ModelFolder = folder, ModelId = id, StructuredOutput = Limits };
         return VisPrunerChatClient.LoadAsync(options);
     }
 }

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using VisPruner.Engine.ChatTemplates;
+
+namespace VisPruner.Extensions.AI.Tools;
+
+/// <summary>
+/// Turns the tool-call markup of a reply into <see cref="FunctionCallContent"/>s. Never throws on model output: a call
+/// whose JSON is malformed becomes a call carrying the parse error in <see cref="FunctionCallContent.Exception"/>, so a
+/// tool-invocation loop can report it back to the model.
+/// </summary>
+internal static partial class ToolCallReader
+{
+    /// <summary>Reads the calls in <paramref name="markup"/>.</summary>
+    /// <returns>The calls, and the text around them that is not markup (trimmed).</returns>
+    public static (List<FunctionCallContent> Calls, string Text) Read(string markup, IChatTemplate template, ToolCallMarkup delimiters, bool singleCall)
+    {
+        AssistantReply reply = template.ParseReply(markup);
+        var calls = new List<FunctionCallContent>(reply.ToolCalls.Count);
+        foreach (ToolCallPart call in reply.ToolCalls)
+        {
+            calls.Add(FunctionCallContent.CreateFromParsedArguments(call.ArgumentsJson, NewCallId(), call.Name, ParseArguments));
+        }
+
+        // The template leaves blocks it cannot parse in the text; they were meant as calls.
+        string text = ExtractMalformed(reply.Text, delimiters, calls);
+        if (singleCall && calls.Count > 1)
+        {
+            calls.RemoveRange(1, calls.Count - 1);
+        }
+
+        return (calls, text);
+    }
+
+    private static string ExtractMalformed(string text, ToolCallMarkup delimiters, List<FunctionCallContent> calls)
+    {
+        int start = text.IndexOf(delimiters.Open, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return text;
+        }
+
+        var rest = new StringBuilder();
+        int position = 0;
+        while (start >= 0)
+        {
+            rest.Append(text, position, start - position);
+            int bodyStart = start + delimiters.Open.Length;
+            int close = text.IndexOf(delimiters.Close, bodyStart, StringComparison.Ordinal);
+            int bodyEnd = close < 0 ? text.Length : close;
+            position = close < 0 ? text.Length : close + delimiters.Close.Length;
+            string body = text[bodyStart..bodyEnd].Trim();
+            Match name = NamePattern().Match(body);
+            calls.Add(new FunctionCallContent(NewCallId(), name.Success ? Regex.Unescape(name.Groups[1].Value) : "unknown")
+            {
+                Exception = new InvalidOperationException($"The model wrote a tool call that is not a valid {{\"name\", \"arguments\"}} JSON object: {body}"),
+            });
+            start = text.IndexOf(delimiters.Open, position, StringComparison.Ordinal);
+        }
+
+        rest.Append(text, position, text.Length - position);
+        return rest.ToString().Trim();
+    }
+
+    private static Dictionary<string, object?>? ParseArguments(string json) =>
+        (Dictionary<string, object?>?)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, object?>)));
+
+    // Short and random, as providers issue them: callers match results to calls by id, so ids must not repeat across turns.
+    private static string NewCallId() => "call_" + RandomNumberGenerator.GetHexString(12, lowercase: true);
+
+    [GeneratedRegex("\"name\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex NamePattern();
+}
