@@ -95,13 +95,13 @@ internal static class BenchCommand
         var cases = new List<BenchCase>
         {
             new("ONNX Runtime GenAI, own path", () => Task.FromResult(targets.GenAi.Run(kvBytesPerToken))),
-            new("engine, unpruned (16 crops)", async () => await Measure(await targets.Engine16Async(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
-            new("engine, unpruned", async () => await Measure(await targets.EngineAsync(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
+            new("engine, unpruned (16 crops)", async () => await MeasureAsync(await targets.Engine16Async(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
+            new("engine, unpruned", async () => await MeasureAsync(await targets.EngineAsync(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
         };
         foreach (string budget in settings.Budgets.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var pruning = new VisualTokenPruningOptions { TokensPerImage = int.Parse(budget, CultureInfo.InvariantCulture) };
-            cases.Add(new($"engine, {budget} tokens", async () => await Measure(await targets.EngineAsync(cancellationToken), Ask(image, pruning), cancellationToken)));
+            cases.Add(new($"engine, {budget} tokens", async () => await MeasureAsync(await targets.EngineAsync(cancellationToken), Ask(image, pruning), cancellationToken)));
         }
 
         return cases;
@@ -151,7 +151,7 @@ internal static class BenchCommand
         [ImageInput.FromBytes(image)],
         new GenerationOptions { MaxNewTokens = AnswerTokens, MinNewTokens = AnswerTokens, Pruning = pruning });
 
-    private static async Task<BenchSample> Measure(MultimodalEngine engine, GenerationRequest request, CancellationToken cancellationToken)
+    private static async Task<BenchSample> MeasureAsync(MultimodalEngine engine, GenerationRequest request, CancellationToken cancellationToken)
     {
         GenerationStatistics s = (await engine.CompleteAsync(request, cancellationToken)).Statistics;
         int crops = s.Images.Count == 0 ? 0 : CropsOf(s.Images[0].VisualTokensBeforePruning);
