@@ -23,7 +23,7 @@ public sealed class FreshAppTests(ScriptedModels models)
     private const string LoadOnlyProgram = """
         try
         {
-            using var client = await VisPruner.SemanticKernel.VisPrunerChatClient.LoadAsync(new() { ModelFolder = args[0] });
+            using var client = await VisPruner.Extensions.AI.VisPrunerChatClient.LoadAsync(new() { ModelFolder = args[0] });
             return 0;
         }
         catch (NotSupportedException ex)
