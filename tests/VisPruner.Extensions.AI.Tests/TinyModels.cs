@@ -51,6 +51,13 @@ public sealed class TinyModels : IDisposable
         return await _scripted.GetOrAdd((promptLength, reply, constrainReplies), key => new(() => LoadScriptedAsync(key.Item1, key.Item2, key.Item3))).Value;
     }
 
+    /// <summary>
+    /// A new model folder whose model answers <paramref name="messages"/> (with <paramref name="options"/>) by writing
+    /// <paramref name="reply"/>, for tests that load the model themselves; its name, the model's default id, is unique.
+    /// </summary>
+    public async Task<string> ScriptedFolderAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, string reply) =>
+        await WriteScriptedAsync(await PromptLengthAsync(messages, options), reply);
+
     /// <summary>The prompt length, in tokens, of a request.</summary>
     public async Task<int> PromptLengthAsync(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
@@ -75,11 +82,17 @@ public sealed class TinyModels : IDisposable
 
     private async Task<VisPrunerChatClient> LoadScriptedAsync(int promptLength, string reply, bool constrainReplies)
     {
+        string folder = await WriteScriptedAsync(promptLength, reply);
+        return await VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = folder, ModelId = "scripted", ConstrainReplies = constrainReplies });
+    }
+
+    private async Task<string> WriteScriptedAsync(int promptLength, string reply)
+    {
         VisPrunerChatClient random = await RandomClientAsync();
         int[] tokens = random.Engine.EncodeText(reply);
         string folder = Path.Combine(_root, "scripted-" + Guid.NewGuid().ToString("N"));
         TinyPhi3VisionModel.Write(folder, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
-        return await VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = folder, ModelId = "scripted", ConstrainReplies = constrainReplies });
+        return folder;
     }
 }
 
