@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using VisPruner.Cli.Evaluation;
-using VisPruner.Cli.Scenes;
+using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Tests.Evaluation;
 
