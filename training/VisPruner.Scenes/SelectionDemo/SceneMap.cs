@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace VisPruner.Cli.SelectionDemo;
+namespace VisPruner.Scenes.SelectionDemo;
 
 /// <summary>Draws the token grid: '#' kept by importance, 'o' kept for diversity, '.' dropped; lower case marks object tokens.</summary>
 internal static class SceneMap

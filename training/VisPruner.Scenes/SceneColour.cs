@@ -1,7 +1,7 @@
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>The named tints items are drawn in.</summary>
-internal enum SceneColour
+public enum SceneColour
 {
     /// <summary>Red.</summary>
     Red,
@@ -23,7 +23,7 @@ internal enum SceneColour
 }
 
 /// <summary>Names and RGB values of <see cref="SceneColour"/>.</summary>
-internal static class SceneColours
+public static class SceneColours
 {
     /// <summary>Gets every colour.</summary>
     public static IReadOnlyList<SceneColour> All { get; } = Enum.GetValues<SceneColour>();

@@ -1,6 +1,5 @@
-using VisPruner.Cli.Scenes;
 
-namespace VisPruner.Cli.Tests.Scenes;
+namespace VisPruner.Scenes.Tests;
 
 public sealed class QuestionTemplatesTests
 {

@@ -1,13 +1,13 @@
 using System.Drawing;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>
 /// The recipe of the Fashion-MNIST scenes (written out in <c>training/README.md</c>): canvas shape, background, and
 /// 1 to 6 tinted, upscaled items placed without overlap, at most one per cell of a 3 x 3 grid. Scene <c>i</c> of a seed
 /// depends only on the seed, <c>i</c> and the source images, so any prefix of a set can be regenerated alone.
 /// </summary>
-internal sealed class SceneRecipe
+public sealed class SceneRecipe
 {
     /// <summary>The fewest items in a scene.</summary>
     public const int MinItems = 1;
@@ -146,7 +146,7 @@ internal sealed class SceneRecipe
     }
 
     /// <summary>SplitMix64 of (seed, index): scenes of one seed are independent streams.</summary>
-    internal static int SceneSeed(int seed, int index)
+    private static int SceneSeed(int seed, int index)
     {
         ulong z = ((ulong)(uint)seed << 32) + (uint)index + 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

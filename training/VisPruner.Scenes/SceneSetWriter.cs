@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using VisPruner.Imaging.Png;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>
 /// Writes a scene set: <c>images/scene-NNNNN.png</c>, <c>questions.jsonl</c> (one <c>{"image", "question", "answer"}</c>
 /// per line, the format <c>eval --data</c> reads) and <c>scenes.jsonl</c> (each scene's size, background and items
 /// with their boxes, for training and for attention checks).
 /// </summary>
-internal static class SceneSetWriter
+public static class SceneSetWriter
 {
     /// <summary>The question file's name.</summary>
     public const string QuestionsFile = "questions.jsonl";

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace VisPruner.Cli.Evaluation;
+namespace VisPruner.Scenes;
 
 /// <summary>
 /// A one-line progress bar on a text writer (normally standard error), redrawn in place with a carriage return at
 /// most ten times a second; when the writer is redirected to a file it prints a plain line every 10% instead.
 /// </summary>
-internal sealed class ProgressBar : IProgress<int>, IDisposable
+public sealed class ProgressBar : IProgress<int>, IDisposable
 {
     private const int Width = 30;
     private readonly TextWriter _writer;

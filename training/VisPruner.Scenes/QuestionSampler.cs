@@ -1,10 +1,10 @@
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>
 /// Picks the questions asked about a scene: per round one count, one presence, one cell and (when some item occurs
 /// once) one colour question, plus the inventory question once. Repeats within a scene are dropped.
 /// </summary>
-internal static class QuestionSampler
+public static class QuestionSampler
 {
     private const double CountPresentShare = 0.75, PresencePresentShare = 0.5;
 

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>
 /// Fashion-MNIST images and labels read from the dataset's IDX files (plain or gzip-compressed): 28 x 28 grey items,
 /// bright on black, in ten classes.
 /// </summary>
-internal sealed class FashionMnist
+public sealed class FashionMnist
 {
     /// <summary>Pixels per image side.</summary>
     public const int Side = 28;

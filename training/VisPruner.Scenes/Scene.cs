@@ -1,6 +1,6 @@
 using System.Drawing;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>One Fashion-MNIST item placed in a scene.</summary>
 /// <param name="ClassId">The Fashion-MNIST label (index into <see cref="FashionMnist.ClassNames"/>).</param>
@@ -9,7 +9,7 @@ namespace VisPruner.Cli.Scenes;
 /// <param name="Square">The square the upscaled 28 x 28 source image covers, in scene pixels.</param>
 /// <param name="Box">The item's visible pixels (its non-black source pixels, upscaled), in scene pixels.</param>
 /// <param name="Source">The index of the source image in its Fashion-MNIST split.</param>
-internal sealed record SceneItem(int ClassId, SceneColour Colour, int Cell, Rectangle Square, Rectangle Box, int Source)
+public sealed record SceneItem(int ClassId, SceneColour Colour, int Cell, Rectangle Square, Rectangle Box, int Source)
 {
     /// <summary>Gets the class name.</summary>
     public string ClassName => FashionMnist.ClassNames[ClassId];
@@ -20,7 +20,7 @@ internal sealed record SceneItem(int ClassId, SceneColour Colour, int Cell, Rect
 /// <param name="Height">Height in pixels.</param>
 /// <param name="Background">How the background is painted.</param>
 /// <param name="Items">The items, in no particular order; at most one per cell.</param>
-internal sealed record Scene(int Width, int Height, SceneBackground Background, IReadOnlyList<SceneItem> Items)
+public sealed record Scene(int Width, int Height, SceneBackground Background, IReadOnlyList<SceneItem> Items)
 {
     /// <summary>The cell names of the 3 x 3 grid, row by row, as questions spell them.</summary>
     public static IReadOnlyList<string> CellNames { get; } =

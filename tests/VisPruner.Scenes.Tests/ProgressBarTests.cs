@@ -1,6 +1,5 @@
-using VisPruner.Cli.Evaluation;
 
-namespace VisPruner.Cli.Tests.Evaluation;
+namespace VisPruner.Scenes.Tests;
 
 public sealed class ProgressBarTests
 {

@@ -1,8 +1,8 @@
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>How a scene's background is painted. All kinds repeat the same few colours over large areas, so background
 /// tokens are near-duplicates of one another, as in real photos.</summary>
-internal enum SceneBackgroundKind
+public enum SceneBackgroundKind
 {
     /// <summary>One colour.</summary>
     Flat,
@@ -24,7 +24,7 @@ internal enum SceneBackgroundKind
 /// <param name="Angle">Direction of the gradient or of the stripes' normal, in radians.</param>
 /// <param name="Period">Stripe period in pixels.</param>
 /// <param name="NoiseSeed">Seed of the noise.</param>
-internal sealed record SceneBackground(SceneBackgroundKind Kind, (byte R, byte G, byte B) First, (byte R, byte G, byte B) Second, double Angle, int Period, int NoiseSeed)
+public sealed record SceneBackground(SceneBackgroundKind Kind, (byte R, byte G, byte B) First, (byte R, byte G, byte B) Second, double Angle, int Period, int NoiseSeed)
 {
     /// <summary>Gets the name scene descriptions use.</summary>
     public string Name => Kind.ToString().ToLowerInvariant();

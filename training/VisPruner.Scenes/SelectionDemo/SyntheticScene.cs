@@ -1,4 +1,4 @@
-namespace VisPruner.Cli.SelectionDemo;
+namespace VisPruner.Scenes.SelectionDemo;
 
 /// <summary>
 /// A generated stand-in for one CLIP crop (24 x 24 patch tokens): four large, self-similar background regions, a few

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using VisPruner.Cli.Evaluation;
 using VisPruner.DemoModels;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>The <c>scenes</c> command: writes a scene set (images, questions, scene descriptions) from the recipe.</summary>
 internal static class ScenesCommand

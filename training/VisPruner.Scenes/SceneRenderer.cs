@@ -1,9 +1,9 @@
 using VisPruner.Imaging;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>Paints a <see cref="Scene"/>: the background, then each item's grey values as the opacity of its tint.</summary>
-internal static class SceneRenderer
+public static class SceneRenderer
 {
     /// <summary>Source grey values at or below this are background in the item's box.</summary>
     public const byte VisibleThreshold = 16;

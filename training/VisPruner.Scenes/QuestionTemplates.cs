@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>The fixed question templates: their wording, their answers for a scene, and which template a text follows.</summary>
-internal static partial class QuestionTemplates
+public static partial class QuestionTemplates
 {
     /// <summary>The answer to a cell question when the cell is empty.</summary>
     public const string Nothing = "nothing";

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using VisPruner.Selection;
 
-namespace VisPruner.Cli.SelectionDemo;
+namespace VisPruner.Scenes.SelectionDemo;
 
 /// <summary>Runs a visual-token selector on a generated 24 x 24 scene and draws which tokens it kept.</summary>
 internal static class SelectionDemoCommand

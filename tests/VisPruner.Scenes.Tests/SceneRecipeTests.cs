@@ -1,8 +1,7 @@
 using System.Drawing;
-using VisPruner.Cli.Scenes;
 using VisPruner.Imaging.Phi3Vision;
 
-namespace VisPruner.Cli.Tests.Scenes;
+namespace VisPruner.Scenes.Tests;
 
 public sealed class SceneRecipeTests
 {

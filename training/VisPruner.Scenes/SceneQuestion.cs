@@ -1,7 +1,7 @@
-namespace VisPruner.Cli.Scenes;
+namespace VisPruner.Scenes;
 
 /// <summary>The question templates of the scenes, one per kind.</summary>
-internal enum QuestionType
+public enum QuestionType
 {
     /// <summary>"How many {item}s are there?" -> a digit.</summary>
     Count,
@@ -26,7 +26,7 @@ internal enum QuestionType
 /// <param name="Image">The image path, relative to the data set's folder.</param>
 /// <param name="Question">The question.</param>
 /// <param name="Answer">The expected answer.</param>
-internal sealed record SceneQuestion(string Image, string Question, string Answer)
+public sealed record SceneQuestion(string Image, string Question, string Answer)
 {
     /// <summary>Gets the template the question follows.</summary>
     public QuestionType Type => QuestionTemplates.Classify(Question);
