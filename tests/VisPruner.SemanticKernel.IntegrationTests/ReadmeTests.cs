@@ -11,7 +11,7 @@ public sealed partial class ReadmeTests
     /// <summary>Gets the repository's root folder (where the solution file is).</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static TheoryData<string> Readmes => ["README.md", "src/VisPruner.SemanticKernel/README.md"];
+    public static TheoryData<string> Readmes => ["README.md", "src/VisPruner.SemanticKernel/README.md", "docs/engine.md", "docs/selection.md"];
 
     [Theory]
     [MemberData(nameof(Readmes))]
