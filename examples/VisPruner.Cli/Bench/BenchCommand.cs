@@ -184,7 +184,6 @@ internal static class BenchCommand
     /// </summary>
     private static async Task<FollowUpResult> FollowUpAsync(BenchTargets targets, int runs, CancellationToken cancellationToken)
     {
-        TinyPhi3VisionOptions model = targets.Model;
         byte[] image = await File.ReadAllBytesAsync(targets.ImagePath, cancellationToken);
         const string reply = "The image shows a small red house with a white cat on the steps.";
         GenerationRequest first = Ask(image, VisualTokenPruningOptions.Disabled) with { Options = new GenerationOptions { MaxNewTokens = 64, Pruning = VisualTokenPruningOptions.Disabled } };
@@ -194,15 +193,12 @@ internal static class BenchCommand
             Options = new GenerationOptions { MaxNewTokens = AnswerTokens, MinNewTokens = 0, Pruning = VisualTokenPruningOptions.Disabled },
         };
 
-        int promptTokens;
-        int[] script;
-        using (MultimodalEngine probe = await MultimodalEngine.LoadAsync(targets.Folder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken))
+        string folder = await targets.Models.WriteAsync([reply], async probeFolder =>
         {
-            promptTokens = (await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens;
-            script = probe.EncodeText(reply);
-        }
+            using MultimodalEngine probe = await MultimodalEngine.LoadAsync(probeFolder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken);
+            return [(await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens];
+        }, cancellationToken);
 
-        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{targets.Scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
         using MultimodalEngine fresh = await MultimodalEngine.LoadAsync(folder, new MultimodalEngineOptions { ContinuableGenerators = 0 }, cancellationToken: cancellationToken);
         var continued = new List<GenerationStatistics>();

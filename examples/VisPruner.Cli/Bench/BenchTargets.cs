@@ -22,8 +22,11 @@ internal sealed class BenchTargets(TinyPhi3VisionOptions model, int scale, strin
 
     public string ImagePath => imagePath;
 
-    /// <summary>Gets the folder at the model's own crop count (growing KV cache: its size follows the prompt).</summary>
-    public string Folder { get; } = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{scale}", model);
+    /// <summary>Gets the model at its own crop count (growing KV cache: its size follows the prompt), and scripted ones.</summary>
+    public ScriptedModelFolders Models { get; } = ScriptedModelFolders.InCache($"bench-phi3v-qa-2-{scale}", model);
+
+    /// <summary>Gets the folder at the model's own crop count.</summary>
+    public string Folder => Models.RandomFolder;
 
     /// <summary>Gets the same weights with the 16-crop processor configuration ONNX Runtime GenAI's processor always applies.</summary>
     public string Folder16 { get; } = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{scale}-16crops", model with { NumCrops = 16 });
@@ -41,5 +44,6 @@ internal sealed class BenchTargets(TinyPhi3VisionOptions model, int scale, strin
         _engine?.Dispose();
         _engine16?.Dispose();
         _genAi?.Dispose();
+        Models.Dispose();
     }
 }
