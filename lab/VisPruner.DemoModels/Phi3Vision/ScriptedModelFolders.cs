@@ -135,6 +135,7 @@ public sealed class ScriptedModelFolders : IDisposable
     /// </param>
     /// <param name="cancellationToken">Cancels between runs and while encoding (the scenario takes its own token).</param>
     /// <returns>The folder that knows all the replies.</returns>
+    /// <exception cref="ArgumentException">A reply is null, or the script does not fit the model's <c>MaxLength</c>.</exception>
     /// <exception cref="InvalidOperationException">The scenario made too few requests, or learned lengths that no script can follow (two replies at one length, a prompt that ends inside the reply before it).</exception>
     public async Task<string> WriteAsync(IReadOnlyList<string> replies, Func<string, Task<IReadOnlyList<int>>> promptLengths, CancellationToken cancellationToken = default)
     {
