@@ -219,7 +219,7 @@ internal static class BenchCommand
     {
         byte[] image = await File.ReadAllBytesAsync(targets.ImagePath, cancellationToken);
         GenerationRequest first = Ask(image, VisualTokenPruningOptions.Disabled) with { Options = new GenerationOptions { MaxNewTokens = 64, Pruning = VisualTokenPruningOptions.Disabled } };
-        string folder = targets.Model is { } model ? await ScriptedFolderAsync(targets, model, first, cancellationToken) : targets.Folder;
+        string folder = targets.Models is not null ? await ScriptedFolderAsync(targets, first, cancellationToken) : targets.Folder;
         using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
         using MultimodalEngine fresh = await MultimodalEngine.LoadAsync(folder, new MultimodalEngineOptions { ContinuableGenerators = 0 }, cancellationToken: cancellationToken);
         string reply = targets.Model is null ? (await fresh.CompleteAsync(first, cancellationToken)).Text : ScriptedReply;
@@ -254,18 +254,12 @@ internal static class BenchCommand
     }
 
     /// <summary>The bench-scale model with its first answer scripted: a folder whose decoder answers <see cref="ScriptedReply"/>, then end-of-sequence.</summary>
-    private static async Task<string> ScriptedFolderAsync(BenchTargets targets, TinyPhi3VisionOptions model, GenerationRequest first, CancellationToken cancellationToken)
-    {
-        int promptTokens;
-        int[] script;
-        using (MultimodalEngine probe = await MultimodalEngine.LoadAsync(targets.Folder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken))
+    private static Task<string> ScriptedFolderAsync(BenchTargets targets, GenerationRequest first, CancellationToken cancellationToken) =>
+        targets.Models!.WriteAsync([ScriptedReply], async probeFolder =>
         {
-            promptTokens = (await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens;
-            script = probe.EncodeText(ScriptedReply);
-        }
-
-        return DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{targets.Scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
-    }
+            using MultimodalEngine probe = await MultimodalEngine.LoadAsync(probeFolder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken);
+            return [(await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens];
+        }, cancellationToken);
 
     internal static double Median(IEnumerable<GenerationStatistics> samples, Func<GenerationStatistics, double> value) => Median(samples.Select(value));
 

@@ -17,9 +17,10 @@ internal sealed class BenchTargets : IDisposable
     private MultimodalEngine? _engine16;
     private GenAiOwnPath? _genAi;
 
-    private BenchTargets(string folder, string? folder16, TinyPhi3VisionOptions? model, int scale, string imagePath)
+    private BenchTargets(string folder, string? folder16, TinyPhi3VisionOptions? model, ScriptedModelFolders? models, int scale, string imagePath)
     {
         Folder = folder;
+        Models = models;
         Folder16 = folder16;
         Model = model;
         Scale = scale;
@@ -36,6 +37,9 @@ internal sealed class BenchTargets : IDisposable
     /// <summary>Gets the folder at the model's own crop count (growing KV cache: its size follows the prompt).</summary>
     public string Folder { get; }
 
+    /// <summary>Gets the bench-scale model and its scripted variants, in the cache; null for a model folder of the user's.</summary>
+    public ScriptedModelFolders? Models { get; }
+
     /// <summary>Gets the same weights with the 16-crop processor configuration ONNX Runtime GenAI's processor always applies; bench-scale only.</summary>
     public string? Folder16 { get; }
 
@@ -48,14 +52,16 @@ internal sealed class BenchTargets : IDisposable
     {
         if (settings.ModelFolder is not null)
         {
-            return new BenchTargets(settings.ModelFolder, null, null, 0, settings.ImagePath);
+            return new BenchTargets(settings.ModelFolder, null, null, null, 0, settings.ImagePath);
         }
 
         TinyPhi3VisionOptions model = TinyPhi3VisionModel.BenchScale(settings.Scale);
+        ScriptedModelFolders models = ScriptedModelFolders.InCache($"bench-phi3v-qa-2-{settings.Scale}", model);
         return new BenchTargets(
-            DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{settings.Scale}", model),
+            models.RandomFolder,
             DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{settings.Scale}-16crops", model with { NumCrops = 16 }),
             model,
+            models,
             settings.Scale,
             settings.ImagePath);
     }
@@ -75,5 +81,6 @@ internal sealed class BenchTargets : IDisposable
         _engine?.Dispose();
         _engine16?.Dispose();
         _genAi?.Dispose();
+        Models?.Dispose();
     }
 }
