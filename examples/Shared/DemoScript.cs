@@ -1,5 +1,4 @@
 using VisPruner.DemoModels;
-using VisPruner.Extensions.AI;
 
 namespace VisPruner.Examples;
 
@@ -19,21 +18,16 @@ internal static class DemoScript
     /// <param name="run">Runs the example quietly on a model folder and returns the prompt tokens of all its model requests.</param>
     public static async Task<string> FolderAsync(string function, Func<string, Task<long>> run)
     {
-        using VisPrunerChatClient random = await VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = DemoModelCache.GetOrCreateDemo() });
-        int[] Encode(string text) => random.Engine.EncodeText(text);
-        int end = random.Engine.Config.Model.EosTokenIds[0]; // <|end|>
+        // The name is bumped whenever the demo factory's output (its tokenizer, or how a script drives the decoder) changes.
+        using ScriptedModelFolders models = ScriptedModelFolders.InCache("agent-demo-qa-2");
         string call = "Let me look that building up.\n<tool_call>\n{\"name\": \"" + function + "\", \"arguments\": {\"kind\": \"house\", \"colour\": \"red\"}}\n</tool_call>";
 
-        // A model that says nothing answers the question only: its prompt is the question's.
-        int question = checked((int)await run(Scripted("silent", 1, [])));
-        int[] callTokens = [.. Encode(call), end];
-        int both = checked((int)await run(Scripted($"{function}-{question}", question, callTokens)));
-        int result = both - question;
-        int[] tokens = [.. callTokens, .. Enumerable.Repeat(end, result - question - callTokens.Length), .. Encode(Answer), end];
-        return Scripted($"{function}-{question}-{result}", question, tokens);
+        // A run reports its requests' prompt tokens together: each new run adds one request, whose prompt is the rest.
+        var prompts = new List<int>();
+        return await models.WriteAsync([call, Answer], async folder =>
+        {
+            prompts.Add(checked((int)(await run(folder) - prompts.Sum())));
+            return [.. prompts];
+        });
     }
-
-    // The prefix is bumped whenever the demo factory's output (its tokenizer, or how a script drives the decoder) changes.
-    private static string Scripted(string name, int promptLength, IReadOnlyList<int> tokens) =>
-        DemoModelCache.GetOrCreate("agent-demo-qa-2-" + name, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
 }

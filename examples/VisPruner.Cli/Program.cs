@@ -2,13 +2,10 @@ using System.CommandLine;
 using VisPruner.Cli.Bench;
 using VisPruner.Cli.Chat;
 using VisPruner.Cli.Evaluation;
-using VisPruner.Cli.Scenes;
-using VisPruner.Cli.SelectionDemo;
 
-// vispruner: chat about images with a local vision-language model whose visual tokens are pruned.
+// vispruner: ask about images with a local vision-language model whose visual tokens are pruned by VisPruner.
+// The default command is chat (Chat/); eval measures what pruning costs in answers, bench what it buys in speed.
 RootCommand root = ChatCommand.Create();
-root.Subcommands.Add(SelectionDemoCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(ScenesCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -37,8 +37,16 @@ namespace VisPruner.Extensions.AI;
 /// </remarks>
 public sealed partial class VisPrunerChatClient : IChatClient
 {
-    /// <summary>The name of the client's <see cref="ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>
-    public const string TelemetrySourceName = "VisPruner.SemanticKernel";
+    /// <summary>
+    /// The name of the client's <see cref="System.Diagnostics.Metrics.Meter"/> (the <c>vispruner.*</c> histograms) and
+    /// <see cref="DiagnosticListener"/> (event <c>ResponseCompleted</c>, whose payload is each request's last
+    /// <see cref="ChatResponseUpdate"/>).
+    /// </summary>
+    /// <remarks>
+    /// The client starts no span of its own: chain <c>UseOpenTelemetry()</c> for the OpenTelemetry GenAI chat span and
+    /// <c>gen_ai.*</c> metrics, and the client adds its <c>vispruner.*</c> tags to that span.
+    /// </remarks>
+    public const string TelemetrySourceName = "VisPruner.Extensions.AI";
 
     private readonly MultimodalEngine _engine;
     private readonly bool _ownsEngine;
@@ -128,18 +136,9 @@ public sealed partial class VisPrunerChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-        using Activity? activity = ChatTelemetry.StartChat(ModelId);
-        long start = Stopwatch.GetTimestamp();
-        PreparedChat chat;
-        try
-        {
-            chat = await ChatRequestBuilder.BuildAsync(messages, options, _settings, this, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            ChatTelemetry.RecordError(activity, ex);
-            throw;
-        }
+        // Read before the first yield: the iterator resumes in its consumer's context, which need not hold the span.
+        Activity? chatSpan = ChatTelemetry.CurrentChatSpan();
+        PreparedChat chat = await ChatRequestBuilder.BuildAsync(messages, options, _settings, this, cancellationToken).ConfigureAwait(false);
 
         var response = new ResponseIdentity(ModelId);
         LogStarted(_logger, response.ResponseId, chat.Request.Messages.Count, chat.Request.Images.Count, chat.Request.Tools.Count);
@@ -149,7 +148,7 @@ public sealed partial class VisPrunerChatClient : IChatClient
         IAsyncEnumerator<GenerationUpdate> updates = _engine.GenerateAsync(chat.Request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            while (await MoveNextAsync(updates, activity).ConfigureAwait(false))
+            while (await MoveNextAsync(updates).ConfigureAwait(false))
             {
                 GenerationUpdate update = updates.Current;
                 string text = filter is null ? update.Text : filter.Push(update.Text);
@@ -197,11 +196,12 @@ public sealed partial class VisPrunerChatClient : IChatClient
         }
 
         contents.Add(new UsageContent(UsageMapper.ToUsage(statistics)));
-        ChatTelemetry.Record(activity, ModelId, statistics, finishReason.Value, Stopwatch.GetElapsedTime(start));
+        ChatTelemetry.Record(chatSpan, ModelId, statistics);
         LogFinished(_logger, response.ResponseId, finishReason.Value, statistics.PromptTokens, statistics.CompletionTokens, statistics.VisualTokensBeforePruning, statistics.VisualTokens);
         ChatResponseUpdate last = response.Update(contents, final);
         last.FinishReason = finishReason;
         last.AdditionalProperties = UsageMapper.ToResponseProperties(statistics);
+        ChatTelemetry.Completed(last);
         yield return last;
     }
 
@@ -251,7 +251,7 @@ public sealed partial class VisPrunerChatClient : IChatClient
         }
     }
 
-    private async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<GenerationUpdate> updates, Activity? activity)
+    private async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<GenerationUpdate> updates)
     {
         try
         {
@@ -259,7 +259,6 @@ public sealed partial class VisPrunerChatClient : IChatClient
         }
         catch (Exception ex)
         {
-            ChatTelemetry.RecordError(activity, ex);
             if (ex is OperationCanceledException)
             {
                 LogCancelled(_logger);

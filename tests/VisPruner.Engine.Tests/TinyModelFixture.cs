@@ -4,29 +4,27 @@ using VisPruner.Engine.ModelFolders;
 
 namespace VisPruner.Engine.Tests;
 
-/// <summary>Tiny phi3v folders written once per test class, in both key/value cache layouts.</summary>
+/// <summary>Tiny phi3v folders written once per test class, in both key/value cache layouts, and scripted ones on demand.</summary>
 public sealed class TinyModelFixture : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "vispruner-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _copies = Path.Combine(Path.GetTempPath(), "vispruner-tests-" + Guid.NewGuid().ToString("N"));
 
-    public TinyModelFixture()
-    {
-        GrowingKvFolder = Path.Combine(_root, "growing");
-        SharedKvFolder = Path.Combine(_root, "shared");
-        GrowingKv = TinyPhi3VisionModel.Write(GrowingKvFolder, new TinyPhi3VisionOptions { PastPresentShareBuffer = false });
-        TinyPhi3VisionModel.Write(SharedKvFolder, new TinyPhi3VisionOptions { PastPresentShareBuffer = true });
-    }
+    /// <summary>Gets the models with a key/value cache that grows with the sequence.</summary>
+    public ScriptedModelFolders GrowingKvModels { get; } = new(new TinyPhi3VisionOptions { PastPresentShareBuffer = false });
 
-    public string GrowingKvFolder { get; }
+    /// <summary>Gets the models with one key/value buffer of the maximum length, bound as both past and present.</summary>
+    public ScriptedModelFolders SharedKvModels { get; } = new(new TinyPhi3VisionOptions { PastPresentShareBuffer = true });
 
-    public TinyPhi3VisionModelInfo GrowingKv { get; }
+    public string GrowingKvFolder => GrowingKvModels.RandomFolder;
 
-    public string SharedKvFolder { get; }
+    public TinyPhi3VisionModelInfo GrowingKv => GrowingKvModels.RandomModel;
+
+    public string SharedKvFolder => SharedKvModels.RandomFolder;
 
     /// <summary>Copies a folder so a test can break it.</summary>
     public string CopyOf(string folder)
     {
-        string copy = Path.Combine(_root, "copy-" + Guid.NewGuid().ToString("N"));
+        string copy = Path.Combine(_copies, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(copy);
         foreach (string file in Directory.GetFiles(folder))
         {
@@ -45,5 +43,13 @@ public sealed class TinyModelFixture : IDisposable
         File.WriteAllText(path, root.ToJsonString());
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        GrowingKvModels.Dispose();
+        SharedKvModels.Dispose();
+        if (Directory.Exists(_copies))
+        {
+            Directory.Delete(_copies, recursive: true);
+        }
+    }
 }

@@ -6,29 +6,25 @@ using VisPruner.Engine.Generation;
 namespace VisPruner.Extensions.AI.Tests;
 
 /// <summary>
-/// Tiny phi3v model folders for the whole test run: one with random weights, and scripted ones whose decoder writes a
-/// chosen reply after a prompt of a given length, so tests can drive the real engine, tokenizer, template and parser
-/// to a known answer.
+/// Clients on the run's tiny phi3v models (see <see cref="ScriptedModelFolders"/>): the one with random weights, and
+/// scripted ones that answer a request with a chosen reply, so tests can drive the real engine, tokenizer, template and
+/// parser to a known answer.
 /// </summary>
 public sealed class TinyModels : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "vispruner-connector-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly ScriptedModelFolders _folders = new();
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "vispruner-connector-tests-" + Guid.NewGuid().ToString("N"));
     private readonly ConcurrentDictionary<(int, string, bool), Lazy<Task<VisPrunerChatClient>>> _scripted = new();
     private readonly Lazy<Task<VisPrunerChatClient>> _random;
 
-    public TinyModels()
-    {
-        RandomFolder = Path.Combine(_root, "random");
-        TinyPhi3VisionModel.Write(RandomFolder);
-        // Limits that keep the longest constrained reply within the demo model's 4096-token context.
+    public TinyModels() =>
         _random = new(() => VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = RandomFolder, StructuredOutput = SmallLimits }));
-    }
 
     /// <summary>Structured-output limits whose longest free-form JSON object fits the demo model's context.</summary>
     public static StructuredOutputLimits SmallLimits { get; } = new() { MaxStringLength = 32, MaxObjectEntries = 4 };
 
     /// <summary>Gets the folder of the model with random weights.</summary>
-    public string RandomFolder { get; }
+    public string RandomFolder => _folders.RandomFolder;
 
     /// <summary>Gets a client on the random model, shared by all tests (it is thread-safe).</summary>
     public Task<VisPrunerChatClient> RandomClientAsync() => _random.Value;
@@ -36,7 +32,7 @@ public sealed class TinyModels : IDisposable
     /// <summary>A scratch folder that is deleted after the run.</summary>
     public string NewFolder()
     {
-        string folder = Path.Combine(_root, "scratch-" + Guid.NewGuid().ToString("N"));
+        string folder = Path.Combine(_scratch, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return folder;
     }
@@ -50,6 +46,13 @@ public sealed class TinyModels : IDisposable
         int promptLength = await PromptLengthAsync(messages, options);
         return await _scripted.GetOrAdd((promptLength, reply, constrainReplies), key => new(() => LoadScriptedAsync(key.Item1, key.Item2, key.Item3))).Value;
     }
+
+    /// <summary>
+    /// A new model folder whose model answers <paramref name="messages"/> (with <paramref name="options"/>) by writing
+    /// <paramref name="reply"/>, for tests that load the model themselves; its name, the model's default id, is unique.
+    /// </summary>
+    public async Task<string> ScriptedFolderAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, string reply) =>
+        await _folders.WriteAsync([new ScriptedReply(await PromptLengthAsync(messages, options), reply)]);
 
     /// <summary>The prompt length, in tokens, of a request.</summary>
     public async Task<int> PromptLengthAsync(IEnumerable<ChatMessage> messages, ChatOptions? options)
@@ -70,15 +73,16 @@ public sealed class TinyModels : IDisposable
             }
         }
 
-        Directory.Delete(_root, recursive: true);
+        _folders.Dispose();
+        if (Directory.Exists(_scratch))
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
     }
 
     private async Task<VisPrunerChatClient> LoadScriptedAsync(int promptLength, string reply, bool constrainReplies)
     {
-        VisPrunerChatClient random = await RandomClientAsync();
-        int[] tokens = random.Engine.EncodeText(reply);
-        string folder = Path.Combine(_root, "scripted-" + Guid.NewGuid().ToString("N"));
-        TinyPhi3VisionModel.Write(folder, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(promptLength, tokens) });
+        string folder = await _folders.WriteAsync([new ScriptedReply(promptLength, reply)]);
         return await VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = folder, ModelId = "scripted", ConstrainReplies = constrainReplies });
     }
 }

@@ -3,21 +3,21 @@ using System.Text.RegularExpressions;
 namespace VisPruner.SemanticKernel.IntegrationTests;
 
 /// <summary>
-/// The READMEs' C# blocks are quoted from compiled, tested code: a block follows a <c>&lt;!-- snippet: name --&gt;</c>
-/// line (or, in the READMEs packed into the packages, where HTML is not shown, a <c>[//]: # (snippet: name)</c> line) and
-/// equals the <c>#region name</c> of a file in Snippets/ or in the CI's package consumer (.ci/consumer, which compiles
-/// the packages' examples against the packages). A block may start with the <c>using</c> directives its code needs: then
-/// they must be that file's own, so the block is exactly what compiled.
+/// The READMEs' C# blocks are quoted from the compiled, tested snippets: a block follows a <c>&lt;!-- snippet: name --&gt;</c>
+/// line (or, in the READMEs packed into the packages, whose pages show no HTML, a <c>[//]: # (snippet: name)</c> line)
+/// and equals the <c>#region name</c> of a file in Snippets/.
 /// </summary>
 public sealed partial class ReadmeTests
 {
     /// <summary>Gets the repository's root folder (where the solution file is).</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    // The root README, then the READMEs packed into the packages.
+    // The root README and the docs it links to, then the READMEs packed into the packages.
     private static readonly string[] ReadmeFiles =
     [
         "README.md",
+        "docs/engine.md",
+        "docs/selection.md",
         "src/VisPruner/README.md",
         "src/VisPruner.Engine/README.md",
         "src/VisPruner.Extensions.AI/README.md",
@@ -31,16 +31,15 @@ public sealed partial class ReadmeTests
     public void Every_csharp_block_is_a_snippet_that_matches_its_region(string readme)
     {
         string text = File.ReadAllText(Path.Combine(RepositoryRoot, readme)).ReplaceLineEndings("\n");
-        Dictionary<string, Snippet> regions = Regions();
+        Dictionary<string, string> regions = Regions();
         MatchCollection blocks = CSharpBlock().Matches(text);
         Assert.NotEmpty(blocks);
         foreach (Match block in blocks)
         {
             Assert.True(block.Groups["name"].Success, $"{readme}: a C# block is not a snippet:\n{block.Groups["code"].Value}");
             string name = block.Groups["name"].Value;
-            Assert.True(regions.TryGetValue(name, out Snippet? snippet), $"{readme}: no region '{name}' in the snippet files.");
-            string code = block.Groups["code"].Value.TrimEnd('\n');
-            Assert.Equal(UsingDirective().IsMatch(code.Split('\n')[0]) ? snippet.Usings + "\n\n" + snippet.Body : snippet.Body, code);
+            Assert.True(regions.ContainsKey(name), $"{readme}: no region '{name}' in Snippets/.");
+            Assert.Equal(regions[name], block.Groups["code"].Value.TrimEnd('\n'));
         }
     }
 
@@ -53,24 +52,16 @@ public sealed partial class ReadmeTests
         }
     }
 
-    private static Dictionary<string, Snippet> Regions()
+    private static Dictionary<string, string> Regions()
     {
-        string[] files =
-        [
-            .. Directory.GetFiles(Path.Combine(RepositoryRoot, "tests", "VisPruner.SemanticKernel.IntegrationTests", "Snippets"), "*.cs"),
-            .. Directory.GetFiles(Path.Combine(RepositoryRoot, ".ci", "consumer"), "*.cs"),
-        ];
-        var regions = new Dictionary<string, Snippet>();
-        foreach (string file in files)
+        var regions = new Dictionary<string, string>();
+        foreach (string file in Directory.GetFiles(Path.Combine(RepositoryRoot, "tests", "VisPruner.SemanticKernel.IntegrationTests", "Snippets"), "*.cs"))
         {
-            string text = File.ReadAllText(file).ReplaceLineEndings("\n");
-            string usings = string.Join('\n', text.Split('\n').TakeWhile(line => UsingDirective().IsMatch(line)));
-            foreach (Match region in Region().Matches(text))
+            foreach (Match region in Region().Matches(File.ReadAllText(file).ReplaceLineEndings("\n")))
             {
                 string[] lines = region.Groups["body"].Value.TrimEnd('\n').Split('\n');
                 int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-                string body = string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-                regions.Add(region.Groups["name"].Value, new Snippet(usings, body));
+                regions.Add(region.Groups["name"].Value, string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())));
             }
         }
 
@@ -95,9 +86,4 @@ public sealed partial class ReadmeTests
 
     [GeneratedRegex(@"#region (?<name>[\w-]+)\n(?<body>.*?)[ \t]*#endregion", RegexOptions.Singleline)]
     private static partial Regex Region();
-
-    [GeneratedRegex(@"^using (static )?[\w.]+;$")]
-    private static partial Regex UsingDirective();
-
-    private sealed record Snippet(string Usings, string Body);
 }

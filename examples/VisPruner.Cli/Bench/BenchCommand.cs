@@ -1,27 +1,32 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using VisPruner.DemoModels;
 using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
-using VisPruner.DemoModels;
 using VisPruner.Engine.Generation;
+using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
 
 namespace VisPruner.Cli.Bench;
 
 /// <summary>
-/// Measures what pruning buys end to end on a bench-scale phi3v model (Phi-3.5-vision's layer and token counts, every width
-/// divided by one factor), in one run: ONNX Runtime GenAI's own unpruned image path (what a user would run instead), the
-/// engine unpruned, the engine at several token budgets, and a follow-up question that continues the generator.
+/// Measures what pruning buys end to end, in one run: the engine unpruned, the engine at several token budgets, and a
+/// follow-up question that continues the generator. By default on a bench-scale phi3v model (Phi-3.5-vision's layer and
+/// token counts, every width divided by one factor), also against ONNX Runtime GenAI's own unpruned image path (what a
+/// user would run instead) and with the FLOP ratios its shapes give; with <c>--model</c>, on the user's own folder.
 /// </summary>
 internal static class BenchCommand
 {
     internal const string Question = "Describe this image in detail.";
     internal const int AnswerTokens = 32;
+    private const string UnprunedLabel = "engine, unpruned";
+    private const string ScriptedReply = "The image shows a small red house with a white cat on the steps.";
 
     public static Command Create()
     {
-        var scale = new Option<int>("--scale") { Description = "Divide Phi-3.5-vision's widths by this factor.", DefaultValueFactory = _ => 8 };
+        var model = new Option<string?>("--model", "-m") { Description = "A phi3v model folder to measure (the engine unpruned and at each budget, and a follow-up). Default: a bench-scale model with random weights, also compared with ONNX Runtime GenAI's own path." };
+        var scale = new Option<int>("--scale") { Description = "Divide Phi-3.5-vision's widths by this factor (the bench-scale model).", DefaultValueFactory = _ => 8 };
         var runs = new Option<int>("--runs") { Description = "Measured runs per row (after one warm-up).", DefaultValueFactory = _ => 3 };
         var image = new Option<string>("--image") { Description = "The image (at the folder's 4 crops a 640x420 image gives 757 visual tokens).", DefaultValueFactory = _ => Path.Combine("examples", "images", "house.png") };
         var output = new Option<string>("--output") { Description = "Folder for results.md and ttft.svg.", DefaultValueFactory = _ => Path.Combine("docs", "bench") };
@@ -31,22 +36,36 @@ internal static class BenchCommand
         var cancelStep = new Option<int>("--cancel-step") { Description = "Milliseconds between the points of --cancel-timeline.", DefaultValueFactory = _ => 20 };
         var command = new Command("bench", "Measure time to first token, decode speed, KV cache and memory: ONNX Runtime GenAI's own path, the engine unpruned and pruned, and a follow-up turn.")
         {
-            scale, runs, image, output, budgets, memoryOf, cancelTimeline, cancelStep,
+            model, scale, runs, image, output, budgets, memoryOf, cancelTimeline, cancelStep,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
-            var settings = new BenchSettings(parse.GetValue(scale), parse.GetValue(runs), parse.GetValue(image)!, parse.GetValue(output)!, parse.GetValue(budgets)!);
-            return parse.GetValue(memoryOf) is int row ? PeakMemoryOfRowAsync(settings, row, ct)
-                : parse.GetValue(cancelTimeline) ? CancelTimeline.RunAsync(settings, TimeSpan.FromMilliseconds(parse.GetValue(cancelStep)), ct)
-                : RunAsync(settings, ct);
+            var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(scale), parse.GetValue(runs), parse.GetValue(image)!, parse.GetValue(output)!, parse.GetValue(budgets)!);
+            try
+            {
+                return parse.GetValue(memoryOf) is int row ? await PeakMemoryOfRowAsync(settings, row, ct)
+                    : parse.GetValue(cancelTimeline) ? await CancelTimeline.RunAsync(settings, TimeSpan.FromMilliseconds(parse.GetValue(cancelStep)), ct)
+                    : await RunAsync(settings, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("cancelled");
+                return 130;
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelFolderException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 1;
+            }
         });
         return command;
     }
 
     private static async Task<int> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
-        using var targets = new BenchTargets(TinyPhi3VisionModel.BenchScale(settings.Scale), settings.Scale, settings.ImagePath, Question, AnswerTokens);
-        Console.Error.WriteLine($"Bench model: Phi-3.5-vision shapes / {settings.Scale} in {targets.Folder}");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.Runs, "--runs");
+        using var targets = BenchTargets.Create(settings);
+        Console.Error.WriteLine($"Bench model: {targets.Folder}");
         List<BenchCase> cases = await CasesAsync(targets, settings, cancellationToken);
 
         // Rows take turns within each run, so load from elsewhere on the machine falls on all of them alike.
@@ -62,8 +81,8 @@ internal static class BenchCommand
             }
         }
 
-        TinyPhi3VisionOptions model = targets.Model;
-        var flops = new FlopModel(model, (await targets.EngineAsync(cancellationToken)).Config.Model.VocabSize);
+        // Multiply-accumulate counts need the model's shapes: known for the bench-scale model only.
+        FlopModel? flops = targets.Model is { } shapes ? new FlopModel(shapes, (await targets.EngineAsync(cancellationToken)).Config.Model.VocabSize) : null;
         var fullSize = new FlopModel(TinyPhi3VisionModel.BenchScale(1), 32064); // the published Phi-3.5-vision
         var rows = new List<BenchRow>();
         for (int i = 0; i < cases.Count; i++)
@@ -71,16 +90,16 @@ internal static class BenchCommand
             BenchSample first = cases[i].Samples[0];
             long peakMemory = await PeakMemoryInFreshProcessAsync(settings, i, cancellationToken);
             rows.Add(cases[i].Summarize(
-                flops.Vision(first.Crops) + flops.Prefill(first.PromptTokens),
-                fullSize.Vision(first.Crops) + fullSize.Prefill(first.PromptTokens),
+                flops is null ? double.NaN : flops.Vision(first.Crops) + flops.Prefill(first.PromptTokens),
+                flops is null ? double.NaN : fullSize.Vision(first.Crops) + fullSize.Prefill(first.PromptTokens),
                 peakMemory));
             Console.Error.WriteLine(rows[^1]);
         }
 
-        BenchRow baseline = rows[2]; // the engine unpruned, at the folder's crops
+        BenchRow baseline = rows.Single(r => r.Label == UnprunedLabel); // the engine unpruned, at the folder's crops
         FollowUpResult followUp = await FollowUpAsync(targets, settings.Runs, cancellationToken);
         Directory.CreateDirectory(settings.OutputFolder);
-        string markdown = BenchReport.Markdown(rows, baseline, followUp, model, settings.Scale, settings.Runs, Environment.ProcessorCount);
+        string markdown = BenchReport.Markdown(rows, baseline, followUp, targets, settings.Runs, Environment.ProcessorCount);
         await File.WriteAllTextAsync(Path.Combine(settings.OutputFolder, "results.md"), markdown, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(settings.OutputFolder, "ttft.svg"), BenchReport.Chart(rows), cancellationToken);
         Console.WriteLine(markdown);
@@ -90,18 +109,19 @@ internal static class BenchCommand
     private static async Task<List<BenchCase>> CasesAsync(BenchTargets targets, BenchSettings settings, CancellationToken cancellationToken)
     {
         byte[] image = await File.ReadAllBytesAsync(settings.ImagePath, cancellationToken);
-        TinyPhi3VisionOptions model = targets.Model;
-        long kvBytesPerToken = 2L * model.DecoderLayers * model.KeyValueHeads * (model.HiddenSize / model.AttentionHeads) * sizeof(float);
-        var cases = new List<BenchCase>
+        var cases = new List<BenchCase>();
+        if (targets.Model is { } model)
         {
-            new("ONNX Runtime GenAI, own path", () => Task.FromResult(targets.GenAi.Run(kvBytesPerToken))),
-            new("engine, unpruned (16 crops)", async () => await MeasureAsync(await targets.Engine16Async(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
-            new("engine, unpruned", async () => await MeasureAsync(await targets.EngineAsync(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)),
-        };
-        foreach (string budget in settings.Budgets.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            long kvBytesPerToken = 2L * model.DecoderLayers * model.KeyValueHeads * (model.HiddenSize / model.AttentionHeads) * sizeof(float);
+            cases.Add(new("ONNX Runtime GenAI, own path", () => Task.FromResult(targets.GenAi.Run(kvBytesPerToken))));
+            cases.Add(new("engine, unpruned (16 crops)", async () => await MeasureAsync(await targets.Engine16Async(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)));
+        }
+
+        cases.Add(new(UnprunedLabel, async () => await MeasureAsync(await targets.EngineAsync(cancellationToken), Ask(image, VisualTokenPruningOptions.Disabled), cancellationToken)));
+        foreach (int budget in ParseBudgets(settings.Budgets))
         {
-            var pruning = new VisualTokenPruningOptions { TokensPerImage = int.Parse(budget, CultureInfo.InvariantCulture) };
-            cases.Add(new($"engine, {budget} tokens", async () => await MeasureAsync(await targets.EngineAsync(cancellationToken), Ask(image, pruning), cancellationToken)));
+            var pruning = new VisualTokenPruningOptions { TokensPerImage = budget };
+            cases.Add(new(Invariant($"engine, {budget} tokens"), async () => await MeasureAsync(await targets.EngineAsync(cancellationToken), Ask(image, pruning), cancellationToken)));
         }
 
         return cases;
@@ -126,6 +146,12 @@ internal static class BenchCommand
             start.ArgumentList.Add(argument);
         }
 
+        if (settings.ModelFolder is not null)
+        {
+            start.ArgumentList.Add("--model");
+            start.ArgumentList.Add(settings.ModelFolder);
+        }
+
         using Process child = Process.Start(start)!;
         string printed = await child.StandardOutput.ReadToEndAsync(cancellationToken);
         await child.WaitForExitAsync(cancellationToken);
@@ -136,7 +162,7 @@ internal static class BenchCommand
 
     private static async Task<int> PeakMemoryOfRowAsync(BenchSettings settings, int row, CancellationToken cancellationToken)
     {
-        using var targets = new BenchTargets(TinyPhi3VisionModel.BenchScale(settings.Scale), settings.Scale, settings.ImagePath, Question, AnswerTokens);
+        using var targets = BenchTargets.Create(settings);
         List<BenchCase> cases = await CasesAsync(targets, settings, cancellationToken);
         await cases[row].Run();
         using var self = Process.GetCurrentProcess();
@@ -145,6 +171,12 @@ internal static class BenchCommand
     }
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static IEnumerable<int> ParseBudgets(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(b =>
+        int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+        : throw new ArgumentException($"--budgets: '{b}' is not a positive number."));
 
     internal static GenerationRequest Ask(byte[] image, VisualTokenPruningOptions pruning) => new(
         [new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart(Question)])],
@@ -179,32 +211,24 @@ internal static class BenchCommand
     }
 
     /// <summary>
-    /// A first question whose answer ends on end-of-sequence (a scripted reply, so the bench model's random weights do not
-    /// decide when it stops), then a follow-up: continued from the first generator, against the same follow-up fresh.
+    /// A first question, then a follow-up: continued from the first generator, against the same follow-up fresh. The
+    /// bench-scale model's first answer is scripted to end on end-of-sequence (its random weights would not decide when
+    /// it stops); a real model's is its own.
     /// </summary>
     private static async Task<FollowUpResult> FollowUpAsync(BenchTargets targets, int runs, CancellationToken cancellationToken)
     {
-        TinyPhi3VisionOptions model = targets.Model;
         byte[] image = await File.ReadAllBytesAsync(targets.ImagePath, cancellationToken);
-        const string reply = "The image shows a small red house with a white cat on the steps.";
         GenerationRequest first = Ask(image, VisualTokenPruningOptions.Disabled) with { Options = new GenerationOptions { MaxNewTokens = 64, Pruning = VisualTokenPruningOptions.Disabled } };
+        string folder = targets.Models is not null ? await ScriptedFolderAsync(targets, first, cancellationToken) : targets.Folder;
+        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
+        using MultimodalEngine fresh = await MultimodalEngine.LoadAsync(folder, new MultimodalEngineOptions { ContinuableGenerators = 0 }, cancellationToken: cancellationToken);
+        string reply = targets.Model is null ? (await fresh.CompleteAsync(first, cancellationToken)).Text : ScriptedReply;
         GenerationRequest followUp = first with
         {
             Messages = [.. first.Messages, new ChatTurn(TurnRole.Assistant, reply), new ChatTurn(TurnRole.User, "What colour is the door?")],
             Options = new GenerationOptions { MaxNewTokens = AnswerTokens, MinNewTokens = 0, Pruning = VisualTokenPruningOptions.Disabled },
         };
 
-        int promptTokens;
-        int[] script;
-        using (MultimodalEngine probe = await MultimodalEngine.LoadAsync(targets.Folder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken))
-        {
-            promptTokens = (await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens;
-            script = probe.EncodeText(reply);
-        }
-
-        string folder = DemoModelCache.GetOrCreate($"bench-phi3v-qa-2-{targets.Scale}-scripted-{promptTokens}", model with { Script = new TinyPhi3VisionScript(promptTokens, script) });
-        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
-        using MultimodalEngine fresh = await MultimodalEngine.LoadAsync(folder, new MultimodalEngineOptions { ContinuableGenerators = 0 }, cancellationToken: cancellationToken);
         var continued = new List<GenerationStatistics>();
         var restarted = new List<GenerationStatistics>();
         var firsts = new List<GenerationStatistics>();
@@ -229,6 +253,14 @@ internal static class BenchCommand
             continued[0].ReusedPromptTokens);
     }
 
+    /// <summary>The bench-scale model with its first answer scripted: a folder whose decoder answers <see cref="ScriptedReply"/>, then end-of-sequence.</summary>
+    private static Task<string> ScriptedFolderAsync(BenchTargets targets, GenerationRequest first, CancellationToken cancellationToken) =>
+        targets.Models!.WriteAsync([ScriptedReply], async probeFolder =>
+        {
+            using MultimodalEngine probe = await MultimodalEngine.LoadAsync(probeFolder, new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 }, cancellationToken: cancellationToken);
+            return [(await probe.CompleteAsync(first with { Options = new GenerationOptions { MaxNewTokens = 1, Pruning = VisualTokenPruningOptions.Disabled } }, cancellationToken)).Statistics.PromptTokens];
+        }, cancellationToken);
+
     internal static double Median(IEnumerable<GenerationStatistics> samples, Func<GenerationStatistics, double> value) => Median(samples.Select(value));
 
     internal static double Median(IEnumerable<double> values)
@@ -239,4 +271,4 @@ internal static class BenchCommand
 }
 
 /// <summary>The bench command's arguments.</summary>
-internal sealed record BenchSettings(int Scale, int Runs, string ImagePath, string OutputFolder, string Budgets);
+internal sealed record BenchSettings(string? ModelFolder, int Scale, int Runs, string ImagePath, string OutputFolder, string Budgets);

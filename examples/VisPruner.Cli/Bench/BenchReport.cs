@@ -1,35 +1,41 @@
 using System.Globalization;
 using System.Text;
-using VisPruner.DemoModels;
 
 namespace VisPruner.Cli.Bench;
 
 /// <summary>Writes bench results as a markdown table, the targets' verdicts, and an SVG bar chart of time to first token.</summary>
 internal static class BenchReport
 {
-    public static string Markdown(IReadOnlyList<BenchRow> rows, BenchRow baseline, FollowUpResult followUp, TinyPhi3VisionOptions model, int scale, int runs, int cores)
+    public static string Markdown(IReadOnlyList<BenchRow> rows, BenchRow baseline, FollowUpResult followUp, BenchTargets targets, int runs, int cores)
     {
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"Bench-scale phi3v (Phi-3.5-vision shapes with widths / {scale}: vision {model.VisionLayers} layers x {model.VisionHiddenSize}, decoder {model.DecoderLayers} layers x {model.HiddenSize}), one image, {runs} runs after a warm-up (medians), {cores} cores, CPU. The folder's processor asks for {model.NumCrops} crops; ONNX Runtime GenAI's processor applies 16 whatever the folder says, so the engine is also run on the same weights with a 16-crop configuration to compare like with like."));
+        text.AppendLine(targets.Model is { } model
+            ? Invariant($"Bench-scale phi3v (Phi-3.5-vision shapes with widths / {targets.Scale}: vision {model.VisionLayers} layers x {model.VisionHiddenSize}, decoder {model.DecoderLayers} layers x {model.HiddenSize}), one image, {runs} runs after a warm-up (medians), {cores} cores, CPU. The folder's processor asks for {model.NumCrops} crops; ONNX Runtime GenAI's processor applies 16 whatever the folder says, so the engine is also run on the same weights with a 16-crop configuration to compare like with like.")
+            : Invariant($"{targets.Description}, one image, {runs} runs after a warm-up (medians), {cores} cores, CPU. FLOP ratios need the model's shapes, which only the bench-scale model gives."));
         text.AppendLine();
         text.AppendLine("| path | crops | visual tokens | prompt tokens | time to first token | vs. engine unpruned | FLOP ratio | FLOP ratio, full-size Phi-3.5-vision | image preprocessing + vision | selection | prefill | decode | KV cache | peak resident memory (fresh process) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (BenchRow row in rows)
         {
             text.AppendLine(Invariant(
-                $"| {row.Label} | {row.Crops} | {row.VisualTokens} | {row.PromptTokens} | {row.TimeToFirstTokenMs:F0} ms | {row.TimeToFirstTokenMs / baseline.TimeToFirstTokenMs:F2} | {row.MultiplyAccumulates / baseline.MultiplyAccumulates:F2} | {row.FullSizeMultiplyAccumulates / baseline.FullSizeMultiplyAccumulates:F2} | {Ms(row.VisionMs)} | {Ms(row.SelectionMs, "F2")} | {Ms(row.PrefillMs)} | {row.DecodeTokensPerSecond:F1} tok/s | {row.KvCacheBytes / 1048576.0:F1} MiB | {row.PeakResidentBytes / 1048576.0:F0} MiB |"));
+                $"| {row.Label} | {row.Crops} | {row.VisualTokens} | {row.PromptTokens} | {row.TimeToFirstTokenMs:F0} ms | {row.TimeToFirstTokenMs / baseline.TimeToFirstTokenMs:F2} | {Ratio(row.MultiplyAccumulates, baseline.MultiplyAccumulates)} | {Ratio(row.FullSizeMultiplyAccumulates, baseline.FullSizeMultiplyAccumulates)} | {Ms(row.VisionMs)} | {Ms(row.SelectionMs, "F2")} | {Ms(row.PrefillMs)} | {row.DecodeTokensPerSecond:F1} tok/s | {row.KvCacheBytes / 1048576.0:F1} MiB | {row.PeakResidentBytes / 1048576.0:F0} MiB |"));
         }
 
         text.AppendLine();
-        text.AppendLine("For ONNX Runtime GenAI's own path, the preprocessing column is its processor alone and the prefill column holds its vision encoder, embedding and prefill, which it runs as one step.");
-        text.AppendLine();
-        BenchRow genAi = rows[0], same = rows[1];
-        BenchRow? tight = rows.FirstOrDefault(r => r.Label.EndsWith(" 64 tokens", StringComparison.Ordinal));
-        text.AppendLine(Invariant($"- Engine unpruned vs. ONNX Runtime GenAI at the same 16 crops: {same.TimeToFirstTokenMs:F0} ms vs. {genAi.TimeToFirstTokenMs:F0} ms time to first token ({(same.TimeToFirstTokenMs / genAi.TimeToFirstTokenMs) - 1:+0%;-0%}; target: at most 5% slower)."));
-        if (tight is not null)
+        if (targets.Model is not null)
+        {
+            BenchRow genAi = rows[0], same = rows[1];
+            text.AppendLine("For ONNX Runtime GenAI's own path, the preprocessing column is its processor alone and the prefill column holds its vision encoder, embedding and prefill, which it runs as one step.");
+            text.AppendLine();
+            text.AppendLine(Invariant($"- Engine unpruned vs. ONNX Runtime GenAI at the same 16 crops: {same.TimeToFirstTokenMs:F0} ms vs. {genAi.TimeToFirstTokenMs:F0} ms time to first token ({(same.TimeToFirstTokenMs / genAi.TimeToFirstTokenMs) - 1:+0%;-0%}; target: at most 5% slower)."));
+        }
+
+        if (rows.FirstOrDefault(r => r.Label.EndsWith(" 64 tokens", StringComparison.Ordinal)) is { } tight)
         {
             double ratio = tight.TimeToFirstTokenMs / baseline.TimeToFirstTokenMs, limit = tight.MultiplyAccumulates / baseline.MultiplyAccumulates;
-            text.AppendLine(Invariant($"- Engine at 64 tokens: time to first token {ratio:F2}x of unpruned, FLOP-ratio limit {limit:F2} ({(ratio / limit) - 1:+0%;-0%} from the limit; target within 10%)."));
+            text.AppendLine(double.IsNaN(limit)
+                ? Invariant($"- Engine at 64 tokens: time to first token {ratio:F2}x of unpruned.")
+                : Invariant($"- Engine at 64 tokens: time to first token {ratio:F2}x of unpruned, FLOP-ratio limit {limit:F2} ({(ratio / limit) - 1:+0%;-0%} from the limit; target within 10%)."));
         }
 
         text.AppendLine(Invariant($"- Follow-up question ({followUp.PromptTokens} prompt tokens, {followUp.ReusedTokens} of them already in the continued generator's cache): {followUp.ContinuedMs:F0} ms to first token, against {followUp.FreshMs:F0} ms for the same follow-up on a fresh generator and {followUp.FirstMs:F0} ms for the first question ({followUp.ContinuedMs / followUp.FreshMs:P1} of the fresh follow-up; target at most 10%)."));
@@ -60,6 +66,8 @@ internal static class BenchReport
         svg.AppendLine("</svg>");
         return svg.ToString();
     }
+
+    private static string Ratio(double value, double baseline) => double.IsNaN(value) ? "-" : (value / baseline).ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Ms(double value, string format = "F0") => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture) + " ms";
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
-using VisPruner.DemoModels;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
 
@@ -22,7 +21,7 @@ internal static class CancelTimeline
     public static async Task<int> RunAsync(BenchSettings settings, TimeSpan step, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(step, TimeSpan.FromMilliseconds(1), "--cancel-step");
-        using var targets = new BenchTargets(TinyPhi3VisionModel.BenchScale(settings.Scale), settings.Scale, settings.ImagePath, BenchCommand.Question, BenchCommand.AnswerTokens);
+        using var targets = BenchTargets.Create(settings);
         MultimodalEngine engine = await targets.EngineAsync(cancellationToken);
         GenerationRequest request = BenchCommand.Ask(await File.ReadAllBytesAsync(settings.ImagePath, cancellationToken), VisualTokenPruningOptions.Disabled);
         await engine.CompleteAsync(request, cancellationToken); // warm-up
@@ -30,7 +29,7 @@ internal static class CancelTimeline
         GenerationStatistics stages = (await engine.CompleteAsync(request, cancellationToken)).Statistics;
         TimeSpan total = Stopwatch.GetElapsedTime(start);
 
-        Console.WriteLine($"Bench-scale phi3v (widths / {settings.Scale}), {Path.GetFileName(settings.ImagePath)} unpruned ({stages.VisualTokens} visual tokens, {stages.PromptTokens} prompt tokens), {BenchCommand.AnswerTokens} answer tokens, {Environment.ProcessorCount} cores.");
+        Console.WriteLine($"{targets.Description}, {Path.GetFileName(settings.ImagePath)} unpruned ({stages.VisualTokens} visual tokens, {stages.PromptTokens} prompt tokens), {BenchCommand.AnswerTokens} answer tokens, {Environment.ProcessorCount} cores.");
         Console.WriteLine($"Uncancelled: {Ms(total)} ms; image {Ms(stages.ImagePreprocessingTime)} ms, vision encoder {Ms(stages.VisionTime)} ms, prompt pass {Ms(stages.PrefillTime)} ms, first token at {Ms(stages.TimeToFirstToken)} ms.");
         Console.WriteLine();
         Console.WriteLine("| cancelled at | stage | caller back after | engine free after |");

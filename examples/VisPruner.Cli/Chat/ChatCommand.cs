@@ -1,20 +1,11 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
-using VisPruner.DemoModels;
-using VisPruner.Extensions.AI;
-using VisPruner.SemanticKernel;
-using VisPruner.Engine;
-using VisPruner.Engine.Generation;
-using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
-using VisPruner.Imaging;
-using VisPruner.Imaging.Phi3Vision;
-using VisPruner.Imaging.Png;
+using VisPruner.Extensions.AI;
 
 namespace VisPruner.Cli.Chat;
 
-/// <summary>The main command: ask a question about one or more images and stream the answer.</summary>
+/// <summary>The default command: ask a question about one or more images and stream the answer.</summary>
 internal static class ChatCommand
 {
     public static RootCommand Create()
@@ -38,7 +29,8 @@ internal static class ChatCommand
         };
         root.SetAction((parse, cancellationToken) =>
         {
-            var chatOptions = new ChatOptions
+            // Pruning is chosen per request, like any other chat option: the client reads its vispruner.* properties.
+            var options = new ChatOptions
             {
                 MaxOutputTokens = parse.GetValue(maxTokens),
                 Temperature = (float?)parse.GetValue(temperature),
@@ -52,107 +44,12 @@ internal static class ChatCommand
             };
             if (parse.GetValue(tokens) is int perImage)
             {
-                chatOptions.AdditionalProperties[VisPrunerPropertyNames.TokensPerImage] = perImage;
+                options.AdditionalProperties[VisPrunerPropertyNames.TokensPerImage] = perImage;
             }
 
-            return RunAsync(parse.GetValue(model), parse.GetValue(images)!, parse.GetValue(prompt)!, parse.GetValue(system), chatOptions, parse.GetValue(explain), cancellationToken);
+            var question = new ImageQuestion(parse.GetValue(images)!, parse.GetValue(prompt)!, parse.GetValue(system), options);
+            return ChatRun.RunAsync(parse.GetValue(model), question, parse.GetValue(explain), cancellationToken);
         });
         return root;
     }
-
-    /// <summary>Draws the first image with the tokens the request kept; its features are cached, so this is quick.</summary>
-    private static async Task ExplainAsync(MultimodalEngine engine, string imagePath, VisualTokenPruningOptions? pruning, string output, CancellationToken cancellationToken)
-    {
-        VisualTokenSelection selection = await engine.SelectVisualTokensAsync(ImageInput.FromFile(imagePath), pruning, cancellationToken);
-        RgbImage image = await ImageDecoder.DecodeFileAsync(imagePath, cancellationToken: cancellationToken);
-        RgbImage overlay = Phi3VisionTokenOverlay.Render(image, selection.Layout, selection.KeptRows.ToHashSet());
-        await PngEncoder.SaveAsync(overlay, output, cancellationToken);
-        Console.Error.WriteLine($"kept tokens drawn to {output} ({selection.KeptRows.Count} of {selection.Layout.NumImageTokens} rows)");
-    }
-
-    private static async Task<int> RunAsync(
-        string? modelFolder, string[] imagePaths, string question, string? system, ChatOptions chatOptions, string? explainPath, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var load = Stopwatch.StartNew();
-            if (modelFolder is null)
-            {
-                Console.Error.WriteLine("No --model given: using the built-in demo model, trained on Fashion-MNIST scenes.");
-                Console.Error.WriteLine("  It answers the scene questions of training/README.md; pass --model <folder> for a real Phi-3.5-vision ONNX folder.");
-                modelFolder = TrainedDemoModel.GetOrCreateFolder();
-            }
-
-            Console.Error.Write($"Loading {modelFolder} ... ");
-            // The images named on the command line are the only files the client may read.
-            var clientOptions = new VisPrunerChatClientOptions { ModelFolder = modelFolder };
-            foreach (string folder in imagePaths.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
-            {
-                clientOptions.AllowedImageFolders.Add(folder);
-            }
-
-            using VisPrunerChatClient client = await VisPrunerChatClient.LoadAsync(clientOptions, cancellationToken: cancellationToken);
-            Console.Error.WriteLine($"{client.Engine.ModelType}, {load.Elapsed.TotalSeconds:F1} s");
-
-            var messages = new List<ChatMessage>();
-            if (system is not null)
-            {
-                messages.Add(new ChatMessage(ChatRole.System, system));
-            }
-
-            messages.Add(new ChatMessage(ChatRole.User, [.. imagePaths.Select(ImageContentOf), new TextContent(question)]));
-
-            var text = new System.Text.StringBuilder();
-            GenerationUpdate? final = null;
-            await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
-            {
-                Console.Write(update.Text);
-                text.Append(update.Text);
-                final = update.RawRepresentation as GenerationUpdate ?? final;
-            }
-
-            Console.WriteLine();
-            if (final is { IsFinal: true })
-            {
-                StatisticsReport.Write(Console.Error, new GenerationResult(text.ToString(), final.FinishReason!.Value, final.Statistics!));
-            }
-
-            if (explainPath is not null)
-            {
-                // The same pruning the request used: the client's mapping of these options onto the engine's.
-                VisualTokenPruningOptions pruning = new()
-                {
-                    Selector = (VisualTokenSelectorKind)chatOptions.AdditionalProperties![VisPrunerPropertyNames.Selector]!,
-                    ImportantRatio = (double)chatOptions.AdditionalProperties[VisPrunerPropertyNames.ImportantRatio]!,
-                    TokensPerImage = chatOptions.AdditionalProperties.TryGetValue(VisPrunerPropertyNames.TokensPerImage, out object? perImage) ? (int?)perImage : null,
-                };
-                await ExplainAsync(client.Engine, imagePaths[0], pruning, explainPath, cancellationToken);
-            }
-
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine();
-            Console.Error.WriteLine("cancelled");
-            return 130;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ModelFolderException or InvalidImageException or ArgumentException or NotSupportedException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine();
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return 1;
-        }
-    }
-
-    /// <summary>An image file as a <c>file:</c> URI content, which the client reads when the request runs.</summary>
-    private static AIContent ImageContentOf(string path) => new UriContent(
-        new Uri(Path.GetFullPath(path)),
-        Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".png" => "image/png",
-            ".jpg" or ".jpeg" => "image/jpeg",
-            ".bmp" => "image/bmp",
-            _ => "image/*",
-        });
 }

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using VisPruner.Cli.Scenes;
-using VisPruner.Engine;
 using VisPruner.DemoModels;
+using VisPruner.Engine;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
+using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Evaluation;
 
@@ -96,35 +96,10 @@ internal static class EvalCommand
     }
 
     /// <summary>The given data set, or the held-out scenes (generated into the cache once).</summary>
-    private static async Task<(QuestionSet Set, string Label)> LoadDataAsync(string? data, CancellationToken cancellationToken)
-    {
-        if (data is not null)
-        {
-            return (QuestionSet.Load(data), data);
-        }
-
-        string folder = Path.Combine(DemoModelCache.Root, "eval-sets", $"fashion-scenes-heldout-{SceneSets.HeldOutSeed}-{SceneSets.HeldOutScenes}");
-        if (!File.Exists(Path.Combine(folder, SceneSetWriter.QuestionsFile)))
-        {
-            string staging = folder + ".tmp-" + Environment.ProcessId;
-            using (var bar = new ProgressBar(Console.Error, "held-out scenes", SceneSets.HeldOutScenes))
-            {
-                await SceneSetWriter.WriteAsync(staging, new SceneRecipe(SceneSets.TestImages(null), SceneSets.HeldOutSeed), SceneSets.HeldOutScenes, SceneSets.HeldOutRounds, bar, cancellationToken);
-                bar.Complete();
-            }
-
-            try
-            {
-                Directory.Move(staging, folder);
-            }
-            catch (IOException) when (Directory.Exists(folder))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-
-        return (QuestionSet.Load(folder), "held-out Fashion-MNIST scenes (seed 2, test images only)");
-    }
+    private static async Task<(QuestionSet Set, string Label)> LoadDataAsync(string? data, CancellationToken cancellationToken) =>
+        data is not null
+            ? (QuestionSet.Load(data), data)
+            : (QuestionSet.Load(await SceneSets.GetOrCreateHeldOutAsync(cancellationToken)), SceneSets.HeldOutDescription);
 
     private static IEnumerable<int?> ParseBudgets(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(b =>
         b.Equals("all", StringComparison.OrdinalIgnoreCase) ? (int?)null

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using VisPruner.Cli.Scenes;
+using VisPruner.Scenes;
 using VisPruner.Engine.Pruning;
 
 namespace VisPruner.Cli.Evaluation;

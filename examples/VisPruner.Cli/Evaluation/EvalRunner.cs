@@ -1,4 +1,4 @@
-using VisPruner.Cli.Scenes;
+using VisPruner.Scenes;
 using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Generation;

@@ -1,4 +1,4 @@
-using VisPruner.Cli.Scenes;
+using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Evaluation;
 

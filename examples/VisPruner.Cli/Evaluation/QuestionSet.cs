@@ -1,5 +1,5 @@
 using System.Text.Json;
-using VisPruner.Cli.Scenes;
+using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Evaluation;
 

@@ -55,8 +55,9 @@ public static class DemoModelCache
 
         string folder = Path.Combine(Root, "demo-models", name);
 
-        // Write next to the final place, then move: a concurrent or interrupted run never sees half a folder.
-        string staging = folder + ".tmp-" + Environment.ProcessId;
+        // Write next to the final place, then move: a concurrent or interrupted run never sees half a folder, and two
+        // threads that write the same model at once each stage their own copy.
+        string staging = folder + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
         TinyPhi3VisionModel.Write(staging, options);
         try
         {

@@ -54,12 +54,7 @@ public static class TinyPhi3VisionModel
             throw new ArgumentException($"TinyPhi3VisionOptions.Script holds a token id outside the vocabulary (0..{tokenizer.VocabularySize - 1}).", nameof(options));
         }
 
-        var info = new TinyPhi3VisionModelInfo(
-            options,
-            tokenizer.VocabularySize,
-            DemoTokenizer.BosId,
-            [tokenizer.EndId, tokenizer.AssistantId, tokenizer.EndOfTextId],
-            tokenizer.EndOfTextId);
+        TinyPhi3VisionModelInfo info = Describe(options);
 
         // Build every graph before writing anything, so a weights file that does not fit leaves no partial folder.
         WeightReader weights = options.Weights.OpenReader();
@@ -76,6 +71,18 @@ public static class TinyPhi3VisionModel
         File.WriteAllBytes(Path.Combine(folder, "processor_config.json"), ConfigFiles.ProcessorConfig(options.NumCrops));
         WriteTokenizerFiles(folder);
         return info;
+    }
+
+    /// <summary>The facts <see cref="Write"/> reports about a model of <paramref name="options"/>, without writing it.</summary>
+    internal static TinyPhi3VisionModelInfo Describe(TinyPhi3VisionOptions options)
+    {
+        DemoTokenizer tokenizer = DemoTokenizer.Instance;
+        return new TinyPhi3VisionModelInfo(
+            options,
+            tokenizer.VocabularySize,
+            DemoTokenizer.BosId,
+            [tokenizer.EndId, tokenizer.AssistantId, tokenizer.EndOfTextId],
+            tokenizer.EndOfTextId);
     }
 
     /// <summary>

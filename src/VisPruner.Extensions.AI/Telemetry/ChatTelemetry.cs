@@ -1,75 +1,98 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.AI;
 using VisPruner.Engine.Generation;
 
 namespace VisPruner.Extensions.AI.Telemetry;
 
 /// <summary>
-/// The client's traces and metrics, named after the OpenTelemetry generative-AI conventions where one exists
-/// (<c>gen_ai.*</c>) and <c>vispruner.*</c> for the pruning figures. Listen to <see cref="VisPrunerChatClient.TelemetrySourceName"/>.
+/// What only this client knows about a request: <c>vispruner.*</c> histograms on the meter
+/// <see cref="VisPrunerChatClient.TelemetrySourceName"/>, <c>vispruner.*</c> tags on the GenAI chat span that
+/// Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c> opened around the request, and the request's last update for
+/// in-process listeners. The chat span, token usage, durations and time to first chunk are that layer's: the client
+/// starts no activity and records no <c>gen_ai.*</c> instrument, which dashboards would count twice.
 /// </summary>
 internal static class ChatTelemetry
 {
     public const string ProviderName = "vispruner";
 
-    public static readonly ActivitySource Source = new(VisPrunerChatClient.TelemetrySourceName);
+    /// <summary>The <see cref="DiagnosticListener"/> event that carries a request's last <see cref="ChatResponseUpdate"/>.</summary>
+    public const string ResponseCompletedEvent = "ResponseCompleted";
+
+    private const string ChatOperation = "chat";
 
     private static readonly Meter Meter = new(VisPrunerChatClient.TelemetrySourceName);
 
-    private static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>(
-        "gen_ai.client.token.usage", "{token}", "Tokens used per request, by gen_ai.token.type (input or output).");
+    private static readonly DiagnosticListener Diagnostics = new(VisPrunerChatClient.TelemetrySourceName);
 
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
-        "gen_ai.client.operation.duration", "s", "Duration of chat requests.");
-
-    private static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram<double>(
-        "gen_ai.server.time_to_first_token", "s", "Time from the start of a request to its first generated token.");
-
-    private static readonly Histogram<long> VisualTokensBefore = Meter.CreateHistogram<long>(
-        "vispruner.visual_tokens.before_pruning", "{token}", "Visual tokens the vision encoder produced per request.");
-
-    private static readonly Histogram<long> VisualTokensKept = Meter.CreateHistogram<long>(
-        "vispruner.visual_tokens.kept", "{token}", "Visual tokens that reached the language model per request.");
-
-    private static readonly Histogram<double> PruningTime = Meter.CreateHistogram<double>(
-        "vispruner.pruning.duration", "s", "Time spent choosing which visual tokens to keep, per request.");
-
-    public static Activity? StartChat(string modelId)
+    // Token buckets as the gen_ai.client.token.usage convention advises; time buckets for stages of milliseconds to seconds.
+    private static readonly InstrumentAdvice<int> TokenBuckets = new() { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536] };
+    private static readonly InstrumentAdvice<double> StageBuckets = new()
     {
-        Activity? activity = Source.StartActivity($"chat {modelId}", ActivityKind.Client);
-        activity?.SetTag("gen_ai.operation.name", "chat")
-            .SetTag("gen_ai.provider.name", ProviderName)
-            .SetTag("gen_ai.request.model", modelId);
-        return activity;
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
+    private static readonly Histogram<int> VisualTokensProduced = Meter.CreateHistogram(
+        "vispruner.visual_token.produced", "{token}", "Visual tokens the vision encoder produced for a request's images, before pruning.", advice: TokenBuckets);
+
+    private static readonly Histogram<int> VisualTokensKept = Meter.CreateHistogram(
+        "vispruner.visual_token.kept", "{token}", "Visual tokens of a request's images that reached the language model.", advice: TokenBuckets);
+
+    private static readonly Histogram<int> InputTokensReused = Meter.CreateHistogram(
+        "vispruner.input_token.reused", "{token}", "Prompt tokens not prefilled because the request continued an earlier request's generator.", advice: TokenBuckets);
+
+    private static readonly Histogram<double> VisionEncoderDuration = Meter.CreateHistogram(
+        "vispruner.vision_encoder.duration", "s", "Time a request spent in the vision encoder, for requests with images not in the feature cache.", advice: StageBuckets);
+
+    private static readonly Histogram<double> PruningDuration = Meter.CreateHistogram(
+        "vispruner.pruning.duration", "s", "Time a request spent choosing which visual tokens to keep, for requests with images.", advice: StageBuckets);
+
+    /// <summary>
+    /// The GenAI chat span around the request, if a tracing layer opened one that records attributes; not any other
+    /// current span (an HTTP server's, say), whose meaning the figures would change.
+    /// </summary>
+    public static Activity? CurrentChatSpan() =>
+        Activity.Current is { IsAllDataRequested: true } span && span.GetTagItem("gen_ai.operation.name") as string == ChatOperation ? span : null;
+
+    public static void Record(Activity? chatSpan, string modelId, GenerationStatistics statistics)
+    {
+        var tags = new TagList { { "gen_ai.operation.name", ChatOperation }, { "gen_ai.provider.name", ProviderName }, { "gen_ai.request.model", modelId } };
+        InputTokensReused.Record(statistics.ReusedPromptTokens, tags);
+
+        // A text-only request has no visual stage: zeros would drag the distributions of the requests that do.
+        if (statistics.Images.Count > 0)
+        {
+            VisualTokensProduced.Record(statistics.VisualTokensBeforePruning, tags);
+            VisualTokensKept.Record(statistics.VisualTokens, tags);
+            PruningDuration.Record(statistics.PruningTime.TotalSeconds, tags);
+            if (statistics.CachedImages < statistics.Images.Count)
+            {
+                VisionEncoderDuration.Record(statistics.VisionTime.TotalSeconds, tags);
+            }
+        }
+
+        // The reused prompt tokens are on the span already: the tracing layer writes CachedInputTokenCount as
+        // gen_ai.usage.cache_read.input_tokens.
+        if (chatSpan is not null)
+        {
+            Add(chatSpan, "vispruner.usage.visual_tokens_produced", statistics.VisualTokensBeforePruning);
+            Add(chatSpan, "vispruner.usage.visual_tokens_kept", statistics.VisualTokens);
+            Add(chatSpan, "vispruner.vision_encoder.time", statistics.VisionTime.TotalSeconds);
+            Add(chatSpan, "vispruner.pruning.time", statistics.PruningTime.TotalSeconds);
+        }
     }
 
-    public static void Record(Activity? activity, string modelId, GenerationStatistics statistics, string finishReason, TimeSpan duration)
+    /// <summary>Hands the request's last update (usage, finish reason, model id, the engine's statistics) to in-process listeners.</summary>
+    public static void Completed(ChatResponseUpdate last)
     {
-        var tags = new TagList { { "gen_ai.operation.name", "chat" }, { "gen_ai.provider.name", ProviderName }, { "gen_ai.request.model", modelId } };
-        Duration.Record(duration.TotalSeconds, tags);
-        TimeToFirstToken.Record(statistics.TimeToFirstToken.TotalSeconds, tags);
-        VisualTokensBefore.Record(statistics.VisualTokensBeforePruning, tags);
-        VisualTokensKept.Record(statistics.VisualTokens, tags);
-        PruningTime.Record(statistics.PruningTime.TotalSeconds, tags);
-        TagList input = tags;
-        input.Add("gen_ai.token.type", "input");
-        TokenUsage.Record(statistics.PromptTokens, input);
-        TagList output = tags;
-        output.Add("gen_ai.token.type", "output");
-        TokenUsage.Record(statistics.CompletionTokens, output);
-
-        activity?.SetTag("gen_ai.response.model", modelId)
-            .SetTag("gen_ai.response.finish_reasons", new[] { finishReason })
-            .SetTag("gen_ai.usage.input_tokens", statistics.PromptTokens)
-            .SetTag("gen_ai.usage.output_tokens", statistics.CompletionTokens)
-            .SetTag("gen_ai.usage.cache_read.input_tokens", statistics.ReusedPromptTokens)
-            .SetTag("vispruner.visual_tokens.before_pruning", statistics.VisualTokensBeforePruning)
-            .SetTag("vispruner.visual_tokens.kept", statistics.VisualTokens);
+        if (Diagnostics.IsEnabled(ResponseCompletedEvent))
+        {
+            Diagnostics.Write(ResponseCompletedEvent, last);
+        }
     }
 
-    public static void RecordError(Activity? activity, Exception error)
-    {
-        activity?.SetStatus(ActivityStatusCode.Error, error.Message)
-            .SetTag("error.type", error.GetType().FullName);
-    }
+    // A span around a function-calling loop covers several requests; its gen_ai.usage.* tags are their sums, so these are too.
+    private static void Add(Activity span, string name, int value) => span.SetTag(name, (span.GetTagItem(name) as int? ?? 0) + value);
+
+    private static void Add(Activity span, string name, double value) => span.SetTag(name, (span.GetTagItem(name) as double? ?? 0) + value);
 }

@@ -1,10 +1,10 @@
 using VisPruner.Cli.Evaluation;
-using VisPruner.Cli.Scenes;
 using VisPruner.Engine;
 using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
 using VisPruner.Imaging.Png;
+using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Tests.DemoModel;
 

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using VisPruner.Cli.Evaluation;
-using VisPruner.Cli.Scenes;
+using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Tests.Evaluation;
 
 /// <summary>The eval command end to end on a tiny held-out set: real scenes, the trained model, every output file.</summary>
-public sealed class EvalCommandTests(TrainedModelFolder model) : IClassFixture<TrainedModelFolder>, IDisposable
+[Collection(ConsoleCapture.Name)]
+public sealed class EvalCommandTests(TrainedModelFolder model) : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "vispruner-eval-" + Guid.NewGuid().ToString("N"));
 
@@ -52,18 +53,8 @@ public sealed class EvalCommandTests(TrainedModelFolder model) : IClassFixture<T
     // Runs a command that must fail with exit code 1 and returns what it wrote to standard error.
     private static async Task<string> FailureMessage(params string[] args)
     {
-        var error = new StringWriter();
-        TextWriter original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            Assert.Equal(1, await Run(args));
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-
-        return error.ToString();
+        (int exitCode, _, string error) = await ConsoleCapture.RunAsync(() => Run(args));
+        Assert.Equal(1, exitCode);
+        return error;
     }
 }

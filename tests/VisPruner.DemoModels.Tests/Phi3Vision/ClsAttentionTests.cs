@@ -1,11 +1,11 @@
 using System.Drawing;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using VisPruner.Cli.Scenes;
 using VisPruner.DemoModels;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
+using VisPruner.Scenes;
 using Xunit.Abstractions;
 
 namespace VisPruner.DemoModels.Tests.Phi3Vision;

@@ -8,12 +8,11 @@ namespace VisPruner.Engine.Tests.Generation;
 /// scripted so that its reply is canonically tokenized (a follow-up re-encodes the reply text, and only an exact prefix is
 /// continued); the follow-up is the random model's own answer, which depends on every cached key and value.
 /// </summary>
-public sealed class ContinuationTests(TinyModelFixture models) : IClassFixture<TinyModelFixture>, IDisposable
+public sealed class ContinuationTests(TinyModelFixture models) : IClassFixture<TinyModelFixture>
 {
     private const string Reply = "The image shows a small red house.";
     private static readonly byte[] Image = TestImages.Bmp(420, 300, variant: 3);
     private static readonly GenerationOptions Greedy = new() { MaxNewTokens = 12 };
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "vispruner-continuation-" + Guid.NewGuid().ToString("N"));
 
     private static GenerationRequest FirstTurn() => new(
         [new ChatTurn(TurnRole.User, [new ImagePart(), new TextPart("What is it?")])], [ImageInput.FromBytes(Image)], Greedy);
@@ -50,27 +49,13 @@ public sealed class ContinuationTests(TinyModelFixture models) : IClassFixture<T
         Assert.Equal(restarted.Text, continued.Text);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
-
     // A folder whose first turn answers Reply, in canonical tokens.
-    private async Task<string> ScriptedFolderAsync(bool sharedBuffer)
-    {
-        using MultimodalEngine random = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
-        int promptLength = (await random.CompleteAsync(FirstTurn() with { Options = new GenerationOptions { MaxNewTokens = 1 } })).Statistics.PromptTokens;
-        string folder = Path.Combine(_root, sharedBuffer ? "shared" : "growing");
-        VisPruner.DemoModels.TinyPhi3VisionModel.Write(folder, new VisPruner.DemoModels.TinyPhi3VisionOptions
+    private Task<string> ScriptedFolderAsync(bool sharedBuffer) =>
+        (sharedBuffer ? models.SharedKvModels : models.GrowingKvModels).WriteAsync([Reply], async folder =>
         {
-            PastPresentShareBuffer = sharedBuffer,
-            Script = new VisPruner.DemoModels.TinyPhi3VisionScript(promptLength, random.EncodeText(Reply)),
+            using MultimodalEngine probe = await MultimodalEngine.LoadAsync(folder);
+            return [(await probe.CompleteAsync(FirstTurn() with { Options = new GenerationOptions { MaxNewTokens = 1 } })).Statistics.PromptTokens];
         });
-        return folder;
-    }
 
     [Fact]
     public async Task A_new_image_a_seed_or_a_changed_prefix_starts_a_fresh_generator()

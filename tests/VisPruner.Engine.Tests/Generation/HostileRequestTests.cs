@@ -110,7 +110,8 @@ public sealed class HostileRequestTests(TinyModelFixture models) : IClassFixture
         var finished = new System.Collections.Concurrent.ConcurrentQueue<int>();
         Task[] burst = [.. Enumerable.Range(0, 8).Select(i => engine
             .CompleteAsync(new GenerationRequest([new ChatTurn(TurnRole.User, $"Question {i}")], options: new GenerationOptions { MaxNewTokens = 2, MinNewTokens = 2 }))
-            .ContinueWith(_ => finished.Enqueue(i), TaskScheduler.Default))];
+            // Inline on the completing thread: a pool-queued continuation could record two completions out of order.
+            .ContinueWith(_ => finished.Enqueue(i), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))];
 
         await Task.WhenAll(burst);
 

@@ -48,7 +48,8 @@ public sealed class ExecutionProviderTests(TinyModelFixture models) : IClassFixt
             _ => new() { ExecutionProvider = (ExecutionProvider)42 },
         };
 
-        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => MultimodalEngine.LoadAsync(models.GrowingKvFolder, options));
-        Assert.Equal(property, ex.ParamName);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => MultimodalEngine.LoadAsync(models.GrowingKvFolder, options));
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains($"MultimodalEngineOptions.{property} (", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -40,8 +40,9 @@ public sealed class RegistrationTests(TinyModels models)
 
         IChatClient chat = provider.GetRequiredService<IChatClient>();
 
-        Assert.IsType<LoggingChatClient>(chat);
-        Assert.NotNull(chat.GetService<FunctionInvokingChatClient>());
+        // The first middleware added is the outermost, as in every ChatClientBuilder.
+        Assert.IsType<FunctionInvokingChatClient>(chat);
+        Assert.NotNull(chat.GetService<LoggingChatClient>());
         Assert.Same(provider.GetRequiredService<VisPrunerChatClient>(), chat.GetService<VisPrunerChatClient>());
         ChatResponse response = await chat.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 1 });
         Assert.Equal("random", response.ModelId);

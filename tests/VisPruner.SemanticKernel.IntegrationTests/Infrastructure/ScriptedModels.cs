@@ -1,4 +1,3 @@
-using VisPruner.Engine;
 using VisPruner.DemoModels;
 
 namespace VisPruner.SemanticKernel.IntegrationTests.Infrastructure;
@@ -16,57 +15,31 @@ public sealed record ScriptedModel(string Folder, string Id)
 }
 
 /// <summary>
-/// Tiny phi3v model folders for the run: one with random weights, and scripted ones whose decoder writes chosen replies.
-/// A scripted decoder follows token positions, so one model can answer several requests of a conversation: reply i
-/// starts where request i's prompt ends. Those prompt lengths depend on how a framework renders the conversation so far,
-/// so <see cref="RunAsync"/> learns them by running the scenario itself on models that know the earlier replies only.
+/// The run's tiny phi3v models (see <see cref="ScriptedModelFolders"/>), as models whose id is their folder's name: the id
+/// the connector reports when a scenario gives it only the folder, and under which <see cref="ModelRequests"/> records.
 /// </summary>
-public sealed class ScriptedModels : IAsyncLifetime
+public sealed class ScriptedModels : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "vispruner-integration-" + Guid.NewGuid().ToString("N"));
-    private MultimodalEngine? _random;
-    private int _written;
-    private int _endId;
+    private readonly ScriptedModelFolders _folders = new();
 
     /// <summary>Gets the model with random weights (it writes gibberish: ask it for a token or two).</summary>
-    public ScriptedModel Random => new(Path.Combine(_root, "random"), "random");
+    public ScriptedModel Random => Model(_folders.RandomFolder);
 
     /// <summary>Gets a real PNG photo of a house (640 x 420).</summary>
     public static string HouseImage => Path.Combine(AppContext.BaseDirectory, "images", "house.png");
 
-    public async Task InitializeAsync()
-    {
-        _endId = TinyPhi3VisionModel.Write(Random.Folder).EosTokenIds[0];
-        _random = await MultimodalEngine.LoadAsync(Random.Folder);
-    }
-
-    public Task DisposeAsync()
-    {
-        _random?.Dispose();
-        Directory.Delete(_root, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folders.Dispose();
 
     /// <summary>
-    /// Runs <paramref name="scenario"/> on a model that answers its i-th request with <paramref name="replies"/>[i].
+    /// Runs <paramref name="scenario"/> on a model that answers its i-th request with <paramref name="replies"/>[i], having
+    /// run it first on models that know the earlier replies only, to learn where each request's prompt ends.
     /// </summary>
     /// <returns>What the scenario returned, and the requests the model served while it ran.</returns>
     public async Task<(T Result, IReadOnlyList<ModelRequest> Requests)> RunAsync<T>(IReadOnlyList<string> replies, Func<ScriptedModel, Task<T>> scenario)
     {
-        var turns = new List<(int PromptLength, string Reply)>();
-        for (int i = 0; i < replies.Count; i++)
-        {
-            // This model knows the replies before request i and answers request i (and any later one) with nothing.
-            (_, IReadOnlyList<ModelRequest> probed) = await RecordAsync(Write(turns), scenario);
-            if (probed.Count <= i)
-            {
-                throw new InvalidOperationException($"The scenario made {probed.Count} model requests, but the script has a reply for request {i}.");
-            }
-
-            turns.Add((probed[i].PromptTokens, replies[i]));
-        }
-
-        return await RecordAsync(Write(turns), scenario);
+        string folder = await _folders.WriteAsync(replies, async probe =>
+            [.. (await RecordAsync(Model(probe), scenario)).Requests.Select(request => request.PromptTokens)]);
+        return await RecordAsync(Model(folder), scenario);
     }
 
     /// <summary>Runs <paramref name="scenario"/> on <paramref name="model"/>.</summary>
@@ -82,9 +55,9 @@ public sealed class ScriptedModels : IAsyncLifetime
     /// <summary>A second model folder with the random weights, reporting <paramref name="id"/>.</summary>
     public ScriptedModel RandomCopy(string id)
     {
-        var copy = new ScriptedModel(Path.Combine(_root, id), id);
+        var copy = new ScriptedModel(Path.Combine(Path.GetDirectoryName(_folders.RandomFolder)!, id), id);
         Directory.CreateDirectory(copy.Folder);
-        foreach (string file in Directory.GetFiles(Random.Folder))
+        foreach (string file in Directory.GetFiles(_folders.RandomFolder))
         {
             File.Copy(file, Path.Combine(copy.Folder, Path.GetFileName(file)), overwrite: true);
         }
@@ -93,45 +66,9 @@ public sealed class ScriptedModels : IAsyncLifetime
     }
 
     /// <summary>The number of tokens <paramref name="text"/> has when the model writes it.</summary>
-    public int TokenCount(string text) => Encode(text).Length;
+    public async Task<int> TokenCountAsync(string text) => (await _folders.EncodeAsync(text)).Length;
 
-    private ScriptedModel Write(IReadOnlyList<(int PromptLength, string Reply)> turns)
-    {
-        // A conversation asked twice (say, a run and then a streamed run) repeats its prompts: one script entry serves both.
-        var byStart = new SortedDictionary<int, string>();
-        foreach ((int promptLength, string reply) in turns)
-        {
-            if (byStart.TryGetValue(promptLength, out string? scripted) && scripted != reply)
-            {
-                throw new InvalidOperationException($"Two requests with {promptLength}-token prompts need different replies.");
-            }
-
-            byStart[promptLength] = reply;
-        }
-
-        int first = byStart.Count > 0 ? byStart.Keys.First() : 1;
-        var tokens = new List<int>();
-        foreach ((int promptLength, string reply) in byStart)
-        {
-            int start = promptLength - first;
-            if (start < tokens.Count)
-            {
-                throw new InvalidOperationException($"A request's prompt ({promptLength} tokens) ends inside the previous scripted reply.");
-            }
-
-            tokens.AddRange(Enumerable.Repeat(_endId, start - tokens.Count));
-            tokens.AddRange(Encode(reply));
-            tokens.Add(_endId);
-        }
-
-        int number = Interlocked.Increment(ref _written);
-        var model = new ScriptedModel(Path.Combine(_root, "scripted-" + number), "scripted-" + number);
-        TinyPhi3VisionModel.Write(model.Folder, new TinyPhi3VisionOptions { Script = new TinyPhi3VisionScript(first, tokens) });
-        return model;
-    }
-
-    private int[] Encode(string text) =>
-        (_random ?? throw new InvalidOperationException("The fixture is not initialized.")).EncodeText(text);
+    private static ScriptedModel Model(string folder) => new(folder, Path.GetFileName(folder));
 }
 
 [CollectionDefinition(Name)]

@@ -1,8 +1,8 @@
-using VisPruner.SemanticKernel.IntegrationTests.Snippets;
+using QuickStart;
 
 namespace VisPruner.SemanticKernel.IntegrationTests.Selection;
 
-/// <summary>The selector used on its own, as the root README shows it.</summary>
+/// <summary>The selector used on its own, as docs/selection.md and the VisPruner package README show it.</summary>
 public sealed class SelectionSnippetTests
 {
     [Fact]
@@ -22,7 +22,7 @@ public sealed class SelectionSnippetTests
             clsRows[(head * 577) + 1 + 400] = 0.3f; // and to patch 400 next
         }
 
-        int[] kept = SelectionSnippets.Select(features, clsRows);
+        int[] kept = TokenSelection.Select(features, clsRows);
 
         Assert.Equal(64, kept.Distinct().Count());
         Assert.Equal(kept.Order(), kept);

@@ -59,7 +59,7 @@ public sealed class FunctionChoiceTests(ScriptedModels models)
         Assert.Equal(Replies.Answer, history[3].Content);
         Assert.Equal(2, requests.Count);
         Assert.All(requests, r => Assert.True(r.VisualTokens < r.VisualTokensBeforePruning, "the image reached the model and was pruned"));
-        Assert.True(requests[1].PromptTokens > requests[0].PromptTokens + models.TokenCount(Replies.LookupResult), "the result went back to the model");
+        Assert.True(requests[1].PromptTokens > requests[0].PromptTokens + await models.TokenCountAsync(Replies.LookupResult), "the result went back to the model");
         Assert.Equal("stop", history[3].Metadata!["FinishReason"]);
         Assert.Equal((long)requests[1].VisualTokens, history[3].Metadata![VisPrunerPropertyNames.VisualTokens]);
 
@@ -183,7 +183,7 @@ public sealed class FunctionChoiceTests(ScriptedModels models)
     public async Task A_call_begun_before_max_tokens_is_finished_past_it_and_invoked()
     {
         var invocations = new List<string>();
-        int limit = models.TokenCount(Replies.Call(KernelFunctionName)) - 5;
+        int limit = await models.TokenCountAsync(Replies.Call(KernelFunctionName)) - 5;
         (ChatMessageContent answer, IReadOnlyList<ModelRequest> requests) = await models.RunAsync(
             [Replies.Call(KernelFunctionName), Replies.Answer],
             model =>

@@ -22,7 +22,7 @@ public sealed class InvokePromptTests(ScriptedModels models)
             }).Build()));
 
         Assert.Equal(Title, result.ToString());
-        Assert.Equal(models.TokenCount(Title) + 1, Assert.Single(requests).CompletionTokens); // and the end token
+        Assert.Equal(await models.TokenCountAsync(Title) + 1, Assert.Single(requests).CompletionTokens); // and the end token
         Assert.Equal("stop", Assert.Single(requests).FinishReason);
     }
 
