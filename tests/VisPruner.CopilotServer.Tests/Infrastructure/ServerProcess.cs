@@ -29,12 +29,25 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    // The server's own build output, as it ships: this test project's folder holds newer Microsoft.Extensions.AI
+    // assemblies (the OpenAI clients under test need them) that the server's dependency manifest does not describe.
+    private static string ServerFolder
+    {
+        get
+        {
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            string framework = output.Name, configuration = output.Parent!.Name;
+            return Path.GetFullPath(Path.Combine(
+                AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", "VisPruner.CopilotServer", "bin", configuration, framework));
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync()
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "exec", Path.Combine(AppContext.BaseDirectory, "VisPruner.CopilotServer.dll"), "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:VisPruner=Warning" },
-            WorkingDirectory = AppContext.BaseDirectory,
+            ArgumentList = { "exec", Path.Combine(ServerFolder, "VisPruner.CopilotServer.dll"), "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:VisPruner=Warning" },
+            WorkingDirectory = ServerFolder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
