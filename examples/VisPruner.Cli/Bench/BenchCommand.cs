@@ -41,22 +41,9 @@ internal static class BenchCommand
         command.SetAction(async (parse, ct) =>
         {
             var settings = new BenchSettings(parse.GetValue(model), parse.GetValue(scale), parse.GetValue(runs), parse.GetValue(image)!, parse.GetValue(output)!, parse.GetValue(budgets)!);
-            try
-            {
-                return parse.GetValue(memoryOf) is int row ? await PeakMemoryOfRowAsync(settings, row, ct)
-                    : parse.GetValue(cancelTimeline) ? await CancelTimeline.RunAsync(settings, TimeSpan.FromMilliseconds(parse.GetValue(cancelStep)), ct)
-                    : await RunAsync(settings, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("cancelled");
-                return 130;
-            }
-            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelFolderException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
+            return await CommandErrors.ReportAsync(async () => parse.GetValue(memoryOf) is int row ? await PeakMemoryOfRowAsync(settings, row, ct)
+                : parse.GetValue(cancelTimeline) ? await CancelTimeline.RunAsync(settings, TimeSpan.FromMilliseconds(parse.GetValue(cancelStep)), ct)
+                : await RunAsync(settings, ct));
         });
         return command;
     }

@@ -40,59 +40,49 @@ internal static class EvalCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(EvalArguments arguments, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(EvalArguments arguments, CancellationToken cancellationToken) =>
+        CommandErrors.ReportAsync(() => EvaluateAsync(arguments, cancellationToken));
+
+    private static async Task<int> EvaluateAsync(EvalArguments arguments, CancellationToken cancellationToken)
     {
-        try
+        IReadOnlyList<EvalSetting> settings = EvalSetting.Grid(ParseSelectors(arguments.Selectors), ParseBudgets(arguments.Budgets));
+        (QuestionSet set, string dataLabel) = await LoadDataAsync(arguments.Data, cancellationToken);
+        if (arguments.Limit is int limit)
         {
-            IReadOnlyList<EvalSetting> settings = EvalSetting.Grid(ParseSelectors(arguments.Selectors), ParseBudgets(arguments.Budgets));
-            (QuestionSet set, string dataLabel) = await LoadDataAsync(arguments.Data, cancellationToken);
-            if (arguments.Limit is int limit)
-            {
-                ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, "--limit");
-                set = set with { Questions = [.. set.Questions.Take(limit)] };
-            }
-
-            string folder = arguments.Model ?? TrainedDemoModel.GetOrCreateFolder();
-            using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
-            int images = set.Questions.Select(q => q.Image).Distinct().Count();
-            Console.Error.WriteLine($"{set.Questions.Count} questions about {images} images, {settings.Count} settings, model {folder}");
-
-            IReadOnlyList<EvalRecord> records;
-            using (var bar = new ProgressBar(Console.Error, "eval", set.Questions.Count * settings.Count))
-            {
-                records = await new EvalRunner(engine, arguments.Ratio, arguments.MaxTokens).RunAsync(set, settings, bar, cancellationToken);
-                bar.Complete();
-            }
-
-            IReadOnlyList<SettingSummary> summaries = EvalSummary.Summarize(records);
-            string report = EvalReport.Markdown(summaries, set.Questions.Count, images, dataLabel);
-            Directory.CreateDirectory(arguments.Output);
-            await File.WriteAllTextAsync(Path.Combine(arguments.Output, "results.md"), report, cancellationToken);
-            await File.WriteAllBytesAsync(Path.Combine(arguments.Output, "accuracy.png"), AccuracyChart.Render(summaries), cancellationToken);
-            await File.WriteAllLinesAsync(Path.Combine(arguments.Output, "answers.jsonl"), records.Select(r => JsonSerializer.Serialize(new
-            {
-                selector = r.Setting.SelectorLabel,
-                budget = r.Setting.BudgetLabel,
-                image = r.Question.Image,
-                question = r.Question.Question,
-                expected = r.Question.Answer,
-                given = r.Given,
-                correct = r.Correct,
-            })), cancellationToken);
-            Console.WriteLine(report);
-            Console.Error.WriteLine($"results.md, accuracy.png and answers.jsonl written to {arguments.Output}");
-            return 0;
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, "--limit");
+            set = set with { Questions = [.. set.Questions.Take(limit)] };
         }
-        catch (OperationCanceledException)
+
+        string folder = arguments.Model ?? TrainedDemoModel.GetOrCreateFolder();
+        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(folder, cancellationToken: cancellationToken);
+        int images = set.Questions.Select(q => q.Image).Distinct().Count();
+        Console.Error.WriteLine($"{set.Questions.Count} questions about {images} images, {settings.Count} settings, model {folder}");
+
+        IReadOnlyList<EvalRecord> records;
+        using (var bar = new ProgressBar(Console.Error, "eval", set.Questions.Count * settings.Count))
         {
-            Console.Error.WriteLine("cancelled");
-            return 130;
+            records = await new EvalRunner(engine, arguments.Ratio, arguments.MaxTokens).RunAsync(set, settings, bar, cancellationToken);
+            bar.Complete();
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or ModelFolderException or UnauthorizedAccessException)
+
+        IReadOnlyList<SettingSummary> summaries = EvalSummary.Summarize(records);
+        string report = EvalReport.Markdown(summaries, set.Questions.Count, images, dataLabel);
+        Directory.CreateDirectory(arguments.Output);
+        await File.WriteAllTextAsync(Path.Combine(arguments.Output, "results.md"), report, cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(arguments.Output, "accuracy.png"), AccuracyChart.Render(summaries), cancellationToken);
+        await File.WriteAllLinesAsync(Path.Combine(arguments.Output, "answers.jsonl"), records.Select(r => JsonSerializer.Serialize(new
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return 1;
-        }
+            selector = r.Setting.SelectorLabel,
+            budget = r.Setting.BudgetLabel,
+            image = r.Question.Image,
+            question = r.Question.Question,
+            expected = r.Question.Answer,
+            given = r.Given,
+            correct = r.Correct,
+        })), cancellationToken);
+        Console.WriteLine(report);
+        Console.Error.WriteLine($"results.md, accuracy.png and answers.jsonl written to {arguments.Output}");
+        return 0;
     }
 
     /// <summary>The given data set, or the held-out scenes (generated into the cache once).</summary>
