@@ -6,6 +6,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Checks <see cref="VisPrunerChatClientOptions"/> when the host starts, so a wrong model folder fails at startup, not at the first request.</summary>
 internal sealed class VisPrunerChatClientOptionsValidator(string optionsName) : IValidateOptions<VisPrunerChatClientOptions>
 {
+    public string OptionsName => optionsName;
+
     public ValidateOptionsResult Validate(string? name, VisPrunerChatClientOptions options)
     {
         if ((name ?? Options.Options.DefaultName) != optionsName)

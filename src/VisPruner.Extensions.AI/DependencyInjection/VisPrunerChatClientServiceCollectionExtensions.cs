@@ -91,7 +91,11 @@ public static class VisPrunerChatClientServiceCollectionExtensions
         }
 
         options.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<VisPrunerChatClientOptions>>(new VisPrunerChatClientOptionsValidator(optionsName));
+        // Registering the same model again (both entry points, say) must not report its problems twice.
+        if (!services.Any(d => d.ImplementationInstance is VisPrunerChatClientOptionsValidator v && v.OptionsName == optionsName))
+        {
+            services.AddSingleton<IValidateOptions<VisPrunerChatClientOptions>>(new VisPrunerChatClientOptionsValidator(optionsName));
+        }
         services.TryAddKeyedSingleton(serviceKey, (provider, _) => LoadEngine(provider, optionsName));
         services.TryAddKeyedSingleton(serviceKey, (provider, key) => new VisPrunerChatClient(
             provider.GetRequiredKeyedService<MultimodalEngine>(key),

@@ -116,6 +116,27 @@ public sealed class RegistrationTests(TinyModels models)
     }
 
     [Fact]
+    public async Task Registering_a_model_twice_shares_its_engine_and_client_and_reports_each_problem_once()
+    {
+        var services = new ServiceCollection();
+        services.AddVisPrunerChatClient(options => options.ModelFolder = models.RandomFolder);
+        services.AddVisPrunerChatClient(options => options.ModelId = "again");
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Same(provider.GetRequiredService<VisPrunerChatClient>(), provider.GetRequiredService<IChatClient>());
+        Assert.Equal("again", provider.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Single(services, d => d.ServiceType == typeof(MultimodalEngine));
+
+        var invalid = new ServiceCollection();
+        invalid.AddVisPrunerChatClient(options => options.ModelFolder = models.RandomFolder);
+        invalid.AddVisPrunerChatClient(options => options.LowDetailTokensPerImage = 0);
+        using ServiceProvider failing = invalid.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => failing.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("LowDetailTokensPerImage (0)", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Keyed_registrations_keep_separate_options_clients_pipelines_and_engines()
     {
         string second = models.NewFolder();
