@@ -1,3 +1,4 @@
+using VisPruner.Engine.ChatTemplates;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,12 @@ public sealed partial class MultimodalEngine : IDisposable
 
     /// <summary>Gets the model family, <c>model.type</c> (for example <c>phi3v</c>).</summary>
     public string ModelType => Config.Model.Type;
+
+    /// <summary>
+    /// Gets the family's chat template: how requests become prompts, where tool calls begin and end, and how a reply is
+    /// read back into text and calls.
+    /// </summary>
+    public IChatTemplate ChatTemplate => _pipeline.Template;
 
     /// <summary>
     /// Encodes text as message text is encoded in prompts: literally (a special-token string such as <c>&lt;|end|&gt;</c>

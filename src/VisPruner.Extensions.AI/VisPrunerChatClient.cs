@@ -65,7 +65,6 @@ public sealed partial class VisPrunerChatClient : IChatClient
     /// overrides start from it.
     /// </param>
     /// <param name="logger">Where to log; null for none.</param>
-    /// <exception cref="NotSupportedException">The engine's model family has no chat template.</exception>
     public VisPrunerChatClient(MultimodalEngine engine, VisPrunerChatClientOptions? options = null, ILogger<VisPrunerChatClient>? logger = null)
         : this(engine, ownsEngine: false, options ?? new VisPrunerChatClientOptions(), logger)
     {
@@ -77,8 +76,8 @@ public sealed partial class VisPrunerChatClient : IChatClient
         _engine = engine;
         _ownsEngine = ownsEngine;
         _settings = settings;
-        _template = ChatTemplateCatalog.ForModelType(engine.ModelType);
-        _markup = ToolCallMarkup.ForModelType(engine.ModelType);
+        _template = engine.ChatTemplate;
+        _markup = ToolCallMarkup.Of(_template);
         _logger = logger ?? NullLogger.Instance;
         string folder = Path.GetFullPath(engine.ModelFolder);
         ModelId = string.IsNullOrWhiteSpace(settings.ModelId) ? new DirectoryInfo(folder).Name : settings.ModelId;

@@ -1,7 +1,7 @@
 namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>The chat templates of the supported model families.</summary>
-public static class ChatTemplateCatalog
+internal static class ChatTemplateCatalog
 {
     private static readonly IChatTemplate[] Known = [new Phi3VisionChatTemplate(), new Phi4MultimodalChatTemplate(), new Qwen25VisionChatTemplate()];
 

@@ -10,7 +10,7 @@ namespace VisPruner.Engine.ChatTemplates;
 /// described in the system turn, calls are <c>&lt;tool_call&gt;{json}&lt;/tool_call&gt;</c> blocks in
 /// assistant text, and results go back in a user turn as <c>&lt;tool_response&gt;</c> blocks.
 /// </remarks>
-public sealed class Phi3VisionChatTemplate : IChatTemplate
+internal sealed class Phi3VisionChatTemplate : IChatTemplate
 {
     /// <inheritdoc />
     public string ModelType => "phi3v";

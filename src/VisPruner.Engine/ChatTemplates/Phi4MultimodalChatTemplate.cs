@@ -7,7 +7,7 @@ namespace VisPruner.Engine.ChatTemplates;
 /// tool schemas in the system turn as <c>&lt;|tool|&gt;[json]&lt;|/tool|&gt;</c>, calls as
 /// <c>&lt;|tool_call|&gt;[json]&lt;|/tool_call|&gt;</c> and results as <c>&lt;|tool_response|&gt;...&lt;|end|&gt;</c>.
 /// </summary>
-public sealed class Phi4MultimodalChatTemplate : IChatTemplate
+internal sealed class Phi4MultimodalChatTemplate : IChatTemplate
 {
     /// <inheritdoc />
     public string ModelType => "phi4mm";

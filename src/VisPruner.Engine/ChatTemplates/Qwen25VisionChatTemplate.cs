@@ -5,7 +5,7 @@ namespace VisPruner.Engine.ChatTemplates;
 /// <c>&lt;|vision_start|&gt;&lt;|image_pad|&gt;&lt;|vision_end|&gt;</c>, tools in the system turn inside
 /// <c>&lt;tools&gt;</c>, calls as <c>&lt;tool_call&gt;</c> blocks and results as <c>&lt;tool_response&gt;</c> blocks in a user turn.
 /// </summary>
-public sealed class Qwen25VisionChatTemplate : IChatTemplate
+internal sealed class Qwen25VisionChatTemplate : IChatTemplate
 {
     private const string DefaultSystemPrompt = "You are a helpful assistant.";
 

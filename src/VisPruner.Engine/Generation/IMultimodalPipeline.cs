@@ -1,3 +1,4 @@
+using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Pruning;
 
 namespace VisPruner.Engine.Generation;
@@ -8,6 +9,9 @@ namespace VisPruner.Engine.Generation;
 /// </summary>
 internal interface IMultimodalPipeline : IDisposable
 {
+    /// <summary>Gets the family's chat template, which renders every prompt this pipeline prepares.</summary>
+    IChatTemplate Template { get; }
+
     /// <summary>
     /// Renders the chat, checks the prompt fits <paramref name="contextLength"/> from the images' headers, then encodes the
     /// images one at a time and assembles the prompt.

@@ -32,6 +32,8 @@ internal sealed class Phi3VisionPipeline : IMultimodalPipeline
         _hidden = hidden;
     }
 
+    public IChatTemplate Template => _template;
+
     public static async Task<IMultimodalPipeline> LoadAsync(
         string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {

@@ -7,12 +7,8 @@ namespace VisPruner.Extensions.AI.Tools;
 /// <param name="Close">The text that closes it.</param>
 internal sealed record ToolCallMarkup(string Open, string Close)
 {
-    /// <summary>Gets the markup of a <c>model.type</c>, as the family's chat template defines it.</summary>
-    public static ToolCallMarkup ForModelType(string modelType)
-    {
-        IChatTemplate template = ChatTemplateCatalog.ForModelType(modelType);
-        return new(template.ToolCallOpen, template.ToolCallClose);
-    }
+    /// <summary>The tool-call delimiters of <paramref name="template"/>.</summary>
+    public static ToolCallMarkup Of(IChatTemplate template) => new(template.ToolCallOpen, template.ToolCallClose);
 
     /// <summary>Whether <paramref name="text"/> ends inside a call block: its last opening marker is not closed.</summary>
     public bool EndsInsideBlock(string text)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using VisPruner.DemoModels;
+using VisPruner.Engine;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Imaging.Phi3Vision;
 using Microsoft.ML.OnnxRuntime;
@@ -87,7 +88,7 @@ public class ModelFolderTests
     }
 
     [Fact]
-    public void The_tokenizer_config_chat_template_renders_what_the_engine_template_renders()
+    public async Task The_tokenizer_config_chat_template_renders_what_the_engine_template_renders()
     {
         using var folder = new DemoModelFolder();
         using var model = new GenAi.Model(folder.Path);
@@ -97,7 +98,8 @@ public class ModelFolderTests
 
         string rendered = tokenizer.ApplyChatTemplate(template, messages, null, true);
 
-        string ours = new Phi3VisionChatTemplate().Render(
+        using var engine = await MultimodalEngine.LoadAsync(folder.Path);
+        string ours = engine.ChatTemplate.Render(
         [
             new ChatTurn(TurnRole.System, "Be brief."), new ChatTurn(TurnRole.User, "What is this?"),
             new ChatTurn(TurnRole.Assistant, "A cat."), new ChatTurn(TurnRole.User, "Sure?"),

@@ -5,17 +5,20 @@ using VisPruner.Engine.ChatTemplates;
 
 namespace VisPruner.Extensions.AI.Tests.Tools;
 
-public sealed class ToolCallReaderTests
+[Collection(TinyModelsGroup.Name)]
+public sealed class ToolCallReaderTests(TinyModels models)
 {
-    private static readonly IChatTemplate Phi3 = ChatTemplateCatalog.ForModelType("phi3v");
-    private static readonly ToolCallMarkup Markup = ToolCallMarkup.ForModelType("phi3v");
-
-    private static (List<FunctionCallContent> Calls, string Text) Read(string markup, bool single = false) => ToolCallReader.Read(markup, Phi3, Markup, single);
+    // The phi3v template, as a loaded engine has it.
+    private async Task<(List<FunctionCallContent> Calls, string Text)> ReadAsync(string markup, bool single = false)
+    {
+        IChatTemplate phi3 = (await models.RandomClientAsync()).Engine.ChatTemplate;
+        return ToolCallReader.Read(markup, phi3, ToolCallMarkup.Of(phi3), single);
+    }
 
     [Fact]
-    public void Braces_and_markers_inside_json_strings_do_not_break_a_call()
+    public async Task Braces_and_markers_inside_json_strings_do_not_break_a_call()
     {
-        (List<FunctionCallContent> calls, string text) = Read("<tool_call>{\"name\": \"say\", \"arguments\": {\"text\": \"a } b <tool_call> \\\" c\"}}</tool_call>");
+        (List<FunctionCallContent> calls, string text) = await ReadAsync("<tool_call>{\"name\": \"say\", \"arguments\": {\"text\": \"a } b <tool_call> \\\" c\"}}</tool_call>");
 
         FunctionCallContent call = Assert.Single(calls);
         Assert.Equal("say", call.Name);
@@ -24,9 +27,9 @@ public sealed class ToolCallReaderTests
     }
 
     [Fact]
-    public void An_array_of_calls_in_one_block_and_text_between_blocks_are_kept_in_order()
+    public async Task An_array_of_calls_in_one_block_and_text_between_blocks_are_kept_in_order()
     {
-        (List<FunctionCallContent> calls, string text) = Read(
+        (List<FunctionCallContent> calls, string text) = await ReadAsync(
             "<tool_call>[{\"name\": \"a\", \"arguments\": {}}, {\"name\": \"b\"}]</tool_call> then <tool_call>{\"name\": \"c\", \"parameters\": {\"x\": 1}}</tool_call>");
 
         Assert.Equal(["a", "b", "c"], calls.Select(c => c.Name));
@@ -37,9 +40,9 @@ public sealed class ToolCallReaderTests
     }
 
     [Fact]
-    public void A_block_cut_off_by_the_token_limit_is_read_to_the_end()
+    public async Task A_block_cut_off_by_the_token_limit_is_read_to_the_end()
     {
-        (List<FunctionCallContent> calls, _) = Read("<tool_call>\n{\"name\": \"lookup\", \"arguments\": {\"q\": \"cat\"}}");
+        (List<FunctionCallContent> calls, _) = await ReadAsync("<tool_call>\n{\"name\": \"lookup\", \"arguments\": {\"q\": \"cat\"}}");
 
         Assert.Equal("lookup", Assert.Single(calls).Name);
         Assert.Null(calls[0].Exception);
@@ -52,9 +55,9 @@ public sealed class ToolCallReaderTests
     [InlineData("<tool_call>{\"arguments\": {}}</tool_call>", "unknown")]
     [InlineData("<tool_call></tool_call>", "unknown")]
     [InlineData("<tool_call>{\"name\": 42}", "unknown")]
-    public void Malformed_calls_carry_an_exception(string markup, string name)
+    public async Task Malformed_calls_carry_an_exception(string markup, string name)
     {
-        (List<FunctionCallContent> calls, string text) = Read(markup);
+        (List<FunctionCallContent> calls, string text) = await ReadAsync(markup);
 
         FunctionCallContent call = Assert.Single(calls);
         Assert.Equal(name, call.Name);
@@ -63,14 +66,14 @@ public sealed class ToolCallReaderTests
     }
 
     [Fact]
-    public void Garbage_never_throws()
+    public async Task Garbage_never_throws()
     {
         string[] pieces = ["<tool_call>", "</tool_call>", "{", "}", "[", "]", "\"name\"", ":", "\"f\"", ",", "\"arguments\"", "\\", "\"", "null", "x"];
         var random = new Random(7);
         for (int run = 0; run < 3000; run++)
         {
             string markup = "<tool_call>" + string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
-            (List<FunctionCallContent> calls, string text) = Read(markup);
+            (List<FunctionCallContent> calls, string text) = await ReadAsync(markup);
             // Only an empty call list ("[]") legitimately yields no call.
             Assert.True(calls.Count > 0 || markup.Contains('[', StringComparison.Ordinal), markup);
             Assert.DoesNotContain("<tool_call>", text, StringComparison.Ordinal);

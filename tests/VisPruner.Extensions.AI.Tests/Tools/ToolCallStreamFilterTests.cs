@@ -5,7 +5,7 @@ namespace VisPruner.Extensions.AI.Tests.Tools;
 
 public sealed class ToolCallStreamFilterTests
 {
-    private static readonly ToolCallMarkup Markup = ToolCallMarkup.ForModelType("phi3v");
+    private static readonly ToolCallMarkup Markup = new("<tool_call>", "</tool_call>");
 
     [Theory]
     [InlineData("Plain answer without calls.", "Plain answer without calls.", "")]

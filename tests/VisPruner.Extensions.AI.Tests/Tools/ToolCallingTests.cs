@@ -300,6 +300,6 @@ public sealed class ToolCallingTests(TinyModels models)
     {
         VisPrunerChatClient client = await models.RandomClientAsync();
         PreparedChat chat = await ChatRequestBuilder.BuildAsync(messages, options, new VisPrunerChatClientOptions(), client, CancellationToken.None);
-        return ChatTemplateCatalog.ForModelType(client.Engine.ModelType).Render(chat.Request.Messages, new ChatTemplateOptions { Tools = chat.Request.Tools }).Text;
+        return client.Engine.ChatTemplate.Render(chat.Request.Messages, new ChatTemplateOptions { Tools = chat.Request.Tools }).Text;
     }
 }
