@@ -103,21 +103,6 @@ public sealed class HostileRequestTests(TinyModelFixture models) : IClassFixture
         }
     }
 
-    [Fact]
-    public async Task A_burst_of_requests_from_one_thread_is_served_in_arrival_order()
-    {
-        using MultimodalEngine engine = await MultimodalEngine.LoadAsync(models.GrowingKvFolder);
-        var finished = new System.Collections.Concurrent.ConcurrentQueue<int>();
-        Task[] burst = [.. Enumerable.Range(0, 8).Select(i => engine
-            .CompleteAsync(new GenerationRequest([new ChatTurn(TurnRole.User, $"Question {i}")], options: new GenerationOptions { MaxNewTokens = 2, MinNewTokens = 2 }))
-            // Inline on the completing thread: a pool-queued continuation could record two completions out of order.
-            .ContinueWith(_ => finished.Enqueue(i), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))];
-
-        await Task.WhenAll(burst);
-
-        Assert.Equal(Enumerable.Range(0, 8), finished);
-    }
-
     [Theory]
     [InlineData("stop")]
     [InlineData("temperature")]
