@@ -51,7 +51,6 @@ public sealed partial class VisPrunerChatClient : IChatClient
     private readonly MultimodalEngine _engine;
     private readonly bool _ownsEngine;
     private readonly VisPrunerChatClientOptions _settings;
-    private readonly IChatTemplate _template;
     private readonly ToolCallMarkup _markup;
     private readonly ChatClientMetadata _metadata;
     private readonly ILogger _logger;
@@ -76,8 +75,7 @@ public sealed partial class VisPrunerChatClient : IChatClient
         _engine = engine;
         _ownsEngine = ownsEngine;
         _settings = settings;
-        _template = engine.ChatTemplate;
-        _markup = ToolCallMarkup.Of(_template);
+        _markup = ToolCallMarkup.Of(engine.ChatTemplate);
         _logger = logger ?? NullLogger.Instance;
         string folder = Path.GetFullPath(engine.ModelFolder);
         ModelId = string.IsNullOrWhiteSpace(settings.ModelId) ? new DirectoryInfo(folder).Name : settings.ModelId;
@@ -89,9 +87,6 @@ public sealed partial class VisPrunerChatClient : IChatClient
 
     /// <summary>Gets the engine the client runs on.</summary>
     public MultimodalEngine Engine => _engine;
-
-    /// <summary>Gets the chat template of the engine's model family.</summary>
-    internal IChatTemplate Template => _template;
 
     /// <summary>Loads <see cref="VisPrunerChatClientOptions.ModelFolder"/> and returns a client that owns the engine (disposing the client releases it).</summary>
     /// <param name="options">The settings; <see cref="VisPrunerChatClientOptions.ModelFolder"/> is required.</param>
@@ -183,7 +178,7 @@ public sealed partial class VisPrunerChatClient : IChatClient
             }
             else if (markup.Length > 0)
             {
-                (List<FunctionCallContent> calls, text) = ToolCallReader.Read(markup, _template, _markup, chat.SingleToolCall);
+                (List<FunctionCallContent> calls, text) = ToolCallReader.Read(markup, _engine.ChatTemplate, _markup, chat.SingleToolCall);
                 contents.AddRange(calls);
                 finishReason = calls.Count > 0 ? ChatFinishReason.ToolCalls : finishReason;
             }

@@ -124,7 +124,7 @@ internal static class ChatRequestBuilder
         GenerationOptions generation = GenerationOptionsMapper.Map(options, settings, detail, client);
         if (generation.Constraint is null && settings.ConstrainReplies && client is VisPrunerChatClient visPruner)
         {
-            generation = generation with { Constraint = ReplyGuidance.For(ReplyConstraints.From(options), tools, visPruner.Template, settings.StructuredOutput) };
+            generation = generation with { Constraint = ReplyGuidance.For(ReplyConstraints.From(options), tools, visPruner.Engine.ChatTemplate, settings.StructuredOutput) };
         }
 
         var request = new GenerationRequest(turns, images, generation) { Tools = tools.Tools };
