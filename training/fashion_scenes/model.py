@@ -32,15 +32,15 @@ class Config:
     """Sizes, named as TinyPhi3VisionOptions' properties in snake case (the weights file's metadata)."""
 
     vocab_size: int
-    vision_hidden_size: int = 64
-    vision_layers: int = 3
-    vision_heads: int = 2
-    vision_intermediate_size: int = 128
-    hidden_size: int = 96
-    decoder_layers: int = 2
-    attention_heads: int = 3
-    key_value_heads: int = 1
-    intermediate_size: int = 256
+    vision_hidden_size: int = 128
+    vision_layers: int = 4
+    vision_heads: int = 4
+    vision_intermediate_size: int = 256
+    hidden_size: int = 128
+    decoder_layers: int = 3
+    attention_heads: int = 4
+    key_value_heads: int = 2
+    intermediate_size: int = 384
     num_crops: int = 4
     max_length: int = 2048
 

@@ -5,11 +5,17 @@ learnt in far fewer crops), then on crops of training scenes (per step a scene's
 showing items): a multi-label objective on its [CLS] output (which classes and colours the crop shows) gives [CLS] a
 meaning, as CLIP's contrastive objective does, so that [CLS] attention falls on the items; per-patch class and colour
 heads, and a class head on each item's mean patch feature, make the patch features carry what the decoder needs.
-Stage 2 freezes the encoder, caches each scene's merged features once, and trains the separators, the projector and
-the decoder on the questions (one decoder pass over a scene's visual tokens serves all of its questions). The heads
-of stage 1 are training aids only and are not exported.
+Stage 2 freezes the encoder and caches each scene's merged features once. Stage 3 trains the separators, the
+projector and the decoder on the questions (one decoder pass over a scene's visual tokens serves all of its
+questions), with a class head on every projected visual token, and with background tokens dropped at random early on
+(fewer distractors while the decoder learns to look a named item up; every token is kept in the second half). The
+heads are training aids only and are not exported.
 
-    python3 training/fashion_scenes/train.py --train DIR --heldout DIR --fashion-mnist DIR --weights OUT.safetensors --fixtures DIR
+The run checkpoints into --checkpoint (checkpoint.py) and continues from there when started again with the same
+arguments; --stop-after ends a session cleanly.
+
+    python3 training/fashion_scenes/train.py --train DIR --heldout DIR --fashion-mnist DIR --weights OUT.safetensors \
+        --fixtures DIR --checkpoint DIR [--stop-after MINUTES]
 """
 import argparse
 import math
@@ -24,7 +30,8 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fashion_scenes import export, mosaics, scenes  # noqa: E402
-from fashion_scenes.model import Config, Decoder, LayerNorm, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
+from fashion_scenes.checkpoint import Checkpoint  # noqa: E402
+from fashion_scenes.model import MERGED, Config, Decoder, LayerNorm, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
 from fashion_scenes.prompts import Prompts  # noqa: E402
 from fashion_scenes.tokenizer import Tokenizer  # noqa: E402
 
@@ -53,7 +60,24 @@ class VisionHeads(nn.Module):
         return self.presence(self.cls_norm(hidden[:, 0])), patch[..., :11], patch[..., 11:], items, labels
 
 
+class TokenHead(nn.Module):
+    """Training-only: each visual token after the projector -> 11 class logits (10 = background), so the decoder's
+    inputs keep the items' classes apart."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.linear = nn.Linear(width, 11)
+
+    def forward(self, rows_h):
+        return self.linear(rows_h)
+
+
 VISION_LR, LANGUAGE_LR = 1.5e-3, 2e-3
+TOKEN_LOSS_WEIGHT = 0.3
+# Background visual tokens are kept with a probability rising from KEEP_START to 1 over the first KEEP_RAMP of the
+# language steps (item tokens and separators always stay): the decoder first learns to look items up among few
+# distractors, then among all of a scene's tokens.
+KEEP_START, KEEP_RAMP = 0.1, 0.5
 
 
 def schedule(step, total, peak, warmup=100):
@@ -90,27 +114,40 @@ def mosaic_batch(images, labels, rng, count=2):
     return [torch.stack(t) for t in zip(*parts)] + [item_classes]
 
 
-def scene_batch(cfg, train_set, index):
+def scene_batch(cfg, train_set, index, rng):
     """A scene's global view and up to two of its sub-crops that show items."""
     scene, crops, _, _, patch_classes, patch_colours, patch_items = scenes.load_scene(train_set, index, cfg.num_crops)
     with_items = [i for i in range(1, crops.shape[0]) if (patch_classes[i] < 10).any()] or list(range(1, crops.shape[0]))
-    pick = [0] + random.sample(with_items, min(2, len(with_items)))
+    pick = [0] + rng.sample(with_items, min(2, len(with_items)))
     item_classes = [scenes.CLASSES.index(item["class"]) for item in scene["items"]]
     return crops[pick], patch_classes[pick], patch_colours[pick], patch_items[pick], item_classes
 
 
-def train_vision(cfg, encoder, train_set, fashion, mosaic_steps, scene_steps, log):
-    heads = VisionHeads(cfg.vision_hidden_size)
+def seeded_order(count, seed):
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def snapshot(modules):
+    return {name: module.state_dict() for name, module in modules.items()}
+
+
+def train_vision(cfg, args, modules, state, train_set, fashion, checkpoint, log):
+    encoder, heads = modules["encoder"], modules["heads"]
     params = list(encoder.parameters()) + list(heads.parameters())
     optimizer = torch.optim.AdamW(params, lr=VISION_LR, weight_decay=0.01)
+    if state.get("optimizer"):
+        optimizer.load_state_dict(state["optimizer"])
     background_weight = torch.tensor([1.0] * 10 + [0.2]), torch.tensor([1.0] * 6 + [0.2])
-    order = list(range(len(train_set)))
-    random.shuffle(order)
-    rng = random.Random(random.random())
-    steps = mosaic_steps + scene_steps
+    order = seeded_order(len(train_set), args.seed)
+    rng = random.Random()
+    rng.setstate(state["data_random"])
+    steps = args.mosaic_steps + args.vision_steps
     started, seen = time.time(), [0.0, 0.0, 0, 0.0]
-    for step in range(steps):
-        batch = mosaic_batch(*fashion, rng) if step < mosaic_steps else scene_batch(cfg, train_set, order[(step - mosaic_steps) % len(order)])
+    while state["step"] < steps:
+        step = state["step"]
+        batch = mosaic_batch(*fashion, rng) if step < args.mosaic_steps else scene_batch(cfg, train_set, order[(step - args.mosaic_steps) % len(order)], rng)
         for group in optimizer.param_groups:
             group["lr"] = schedule(step, steps, VISION_LR)
         loss = vision_loss(encoder, heads, *batch, background_weight, seen)
@@ -118,22 +155,63 @@ def train_vision(cfg, encoder, train_set, fashion, mosaic_steps, scene_steps, lo
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
+        state["step"] = step + 1
         if (step + 1) % 100 == 0 or step + 1 == steps:
-            log(f"vision {step + 1}/{steps} ({'mosaics' if step < mosaic_steps else 'scenes'}) loss {seen[1] / seen[2]:.3f} "
+            log(f"vision {step + 1}/{steps} ({'mosaics' if step < args.mosaic_steps else 'scenes'}) loss {seen[1] / seen[2]:.3f} "
                 f"item-patch class acc {seen[0] / seen[2]:.3f} pooled item class acc {seen[3] / seen[2]:.3f} {time.time() - started:.0f} s")
             seen = [0.0, 0.0, 0, 0.0]
+        if checkpoint.due() or state["step"] == steps:
+            state.update(optimizer=optimizer.state_dict(), data_random=rng.getstate(), modules=snapshot(modules))
+            if checkpoint.should_stop():
+                return False
+            checkpoint.save(state)
+    state.update(stage="features", step=0, optimizer=None)
+    return True
+
+
+def merged_labels(patch_classes):
+    """[crops, 576] patch classes -> [crops, 12, 12] classes of the merged tokens (an item's class if one of the four
+    patches shows an item, else 10)."""
+    n = patch_classes.shape[0]
+    blocks = patch_classes.reshape(n, MERGED, 2, MERGED, 2).permute(0, 1, 3, 2, 4).reshape(n, MERGED, MERGED, 4)
+    return blocks.min(-1).values.to(torch.int8)
+
+
+def layout_labels(labels, rows, cols):
+    """The merged tokens' classes in the order VisionProjection.layout lays the tokens out; separators are -1."""
+    sub = labels[1:].reshape(rows, cols, MERGED, MERGED).permute(0, 2, 1, 3).reshape(rows * MERGED, cols * MERGED)
+    separator = torch.full((rows * MERGED, 1), -1, dtype=labels.dtype)
+    glb = torch.cat([labels[0], torch.full((MERGED, 1), -1, dtype=labels.dtype)], dim=1).reshape(-1)
+    return torch.cat([torch.cat([sub, separator], dim=1).reshape(-1), torch.tensor([-1], dtype=labels.dtype), glb]).long()
 
 
 @torch.no_grad()
-def cache_features(cfg, encoder, scene_set, count, log):
+def cache_features(cfg, args, encoder, scene_set, checkpoint, state, log):
+    """Caches the merged features of the first --language-scenes scenes in chunk files (resumable chunk by chunk)."""
     encoder.eval()
-    cached, started = [], time.time()
-    for i in range(count):
-        scene, crops, rows, cols, *_ = scenes.load_scene(scene_set, i, cfg.num_crops)
-        hidden, _ = encoder(crops)
-        cached.append((scene["image"], merge_2x2(hidden).half(), rows, cols))
-        if (i + 1) % 500 == 0:
-            log(f"features {i + 1}/{count} {time.time() - started:.0f} s")
+    count, chunk = min(args.language_scenes, len(scene_set)), args.feature_chunk
+    started = time.time()
+    while state["step"] < count:
+        first = state["step"]
+        cached = []
+        for i in range(first, min(count, first + chunk)):
+            scene, crops, rows, cols, patch_classes, *_ = scenes.load_scene(scene_set, i, cfg.num_crops)
+            hidden, _ = encoder(crops)
+            cached.append((scene["image"], merge_2x2(hidden).half(), rows, cols, merged_labels(patch_classes)))
+        torch.save(cached, checkpoint.feature_chunk(first // chunk))
+        state["step"] = first + len(cached)
+        log(f"features {state['step']}/{count} {time.time() - started:.0f} s")
+        if checkpoint.should_stop():
+            return False
+        checkpoint.save(state)
+    state.update(stage="language", step=0, optimizer=None)
+    return True
+
+
+def load_features(args, checkpoint, count):
+    cached = []
+    for index in range((count + args.feature_chunk - 1) // args.feature_chunk):
+        cached += torch.load(checkpoint.feature_chunk(index))
     return cached
 
 
@@ -170,35 +248,60 @@ def prefix_pass(decoder, prompts, rows_h):
     return decoder.prefill(decoder.embed(ids, rows_h))
 
 
-def train_language(cfg, projection, decoder, prompts, cached, train_set, steps, log):
-    params = list(projection.parameters()) + list(decoder.parameters())
+def keep_probability(step, steps):
+    return min(1.0, KEEP_START + (1 - KEEP_START) * step / max(1, KEEP_RAMP * steps))
+
+
+def train_language(cfg, args, modules, prompts, cached, train_set, state, checkpoint, log):
+    projection, decoder, token_head = modules["projection"], modules["decoder"], modules["token_head"]
+    params = list(projection.parameters()) + list(decoder.parameters()) + list(token_head.parameters())
     optimizer = torch.optim.AdamW(params, lr=LANGUAGE_LR, weight_decay=0.01)
-    order = list(range(len(cached)))
-    started, stats = time.time(), [0.0, 0, 0, 0]
-    for step in range(steps):
-        if step % len(order) == 0:
-            random.shuffle(order)
-        image, merged, rows, cols = cached[order[step % len(order)]]
+    if state.get("optimizer"):
+        optimizer.load_state_dict(state["optimizer"])
+    token_weight = torch.tensor([1.0] * 10 + [0.2])
+    steps = args.language_steps
+    started, stats = time.time(), [0.0, 0, 0, 0, 0.0]
+    while state["step"] < steps:
+        step = state["step"]
+        epoch, position = divmod(step, len(cached))
+        image, merged, rows, cols, labels = cached[seeded_order(len(cached), args.seed * 1000 + epoch)[position]]
         for group in optimizer.param_groups:
             group["lr"] = schedule(step, steps, LANGUAGE_LR)
-        present = prefix_pass(decoder, prompts, visual_rows(projection, merged, rows, cols))
+        rows_h = visual_rows(projection, merged, rows, cols)
+        token_classes = layout_labels(labels, rows, cols)
+        keep = (token_classes != 10) | (torch.rand(token_classes.shape[0]) < keep_probability(step, steps))
+        rows_h, token_classes = rows_h[keep], token_classes[keep]
+        present = prefix_pass(decoder, prompts, rows_h)
         ids, target = question_batch(prompts, train_set.questions[image])
         logits = question_logits(decoder, present, ids)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100)
+        answer_loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100)
+        tokens = token_classes >= 0
+        token_loss = F.cross_entropy(token_head(rows_h[tokens]), token_classes[tokens], weight=token_weight)
+        loss = answer_loss + TOKEN_LOSS_WEIGHT * token_loss
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         answered = (target != -100)
         correct = ((logits.argmax(-1) == target) | ~answered).all(dim=1)
-        stats[0] += float(loss)
+        stats[0] += float(answer_loss)
         stats[1] += int(correct.sum())
         stats[2] += len(correct)
         stats[3] += 1
+        stats[4] += float(token_loss)
+        state["step"] = step + 1
         if (step + 1) % 100 == 0 or step + 1 == steps:
-            log(f"language {step + 1}/{steps} loss {stats[0] / stats[3]:.3f} teacher-forced answer acc "
-                f"{stats[1] / stats[2]:.3f} {time.time() - started:.0f} s")
-            stats = [0.0, 0, 0, 0]
+            log(f"language {step + 1}/{steps} answer loss {stats[0] / stats[3]:.3f} token loss {stats[4] / stats[3]:.3f} "
+                f"teacher-forced answer acc {stats[1] / stats[2]:.3f} (background kept {keep_probability(step, steps):.2f}) "
+                f"{time.time() - started:.0f} s")
+            stats = [0.0, 0, 0, 0, 0.0]
+        if checkpoint.due() or state["step"] == steps:
+            state.update(optimizer=optimizer.state_dict(), modules=snapshot(modules))
+            if checkpoint.should_stop():
+                return False
+            checkpoint.save(state)
+    state.update(stage="done", step=0, optimizer=None)
+    return True
 
 
 @torch.no_grad()
@@ -225,23 +328,35 @@ def question_type(question):
 
 
 @torch.no_grad()
-def evaluate(cfg, encoder, projection, decoder, prompts, tokenizer, heldout, count, log):
+def evaluate(cfg, modules, prompts, tokenizer, heldout, count, log):
+    """Greedy answers on the first count held-out scenes per question type, and the vision encoder's pooled item-class
+    accuracy (its training head on the mean of each item's patches) on their crops, global views and sub-crops apart."""
+    encoder, heads, projection, decoder = (modules[k] for k in ("encoder", "heads", "projection", "decoder"))
+    encoder.eval()
     decode = {i: t for t, i in tokenizer.ids.items()}
-    right, total, per_type = 0, 0, {}
+    per_type, pooled = {}, {"global views": [0, 0], "sub-crops": [0, 0]}
     for i in range(min(count, len(heldout))):
-        scene, crops, rows, cols, *_ = scenes.load_scene(heldout, i, cfg.num_crops)
+        scene, crops, rows, cols, _, _, patch_items = scenes.load_scene(heldout, i, cfg.num_crops)
         hidden, _ = encoder(crops)
+        for crop in range(crops.shape[0]):
+            _, _, _, items, numbers = heads(hidden[crop:crop + 1], patch_items[crop:crop + 1])
+            for logits, number in zip(items if items is not None else [], numbers):
+                tally = pooled["global views" if crop == 0 else "sub-crops"]
+                tally[0] += int(logits.argmax()) == scenes.CLASSES.index(scene["items"][number]["class"])
+                tally[1] += 1
         rows_h = visual_rows(projection, merge_2x2(hidden), rows, cols)
         for question, answer in heldout.questions[scene["image"]]:
             text = "".join(decode[t] for t in generate(decoder, prompts, rows_h, question)).replace("\u2581", " ").strip()
             kind = question_type(question)
-            ok = text == answer
-            right, total = right + ok, total + 1
             per_type.setdefault(kind, [0, 0])
-            per_type[kind][0] += ok
+            per_type[kind][0] += text == answer
             per_type[kind][1] += 1
-    log(f"held-out exact match {right}/{total} = {right / max(1, total):.3f} " +
-        ", ".join(f"{k}: {v[0]}/{v[1]}" for k, v in sorted(per_type.items())))
+    right, total = sum(v[0] for v in per_type.values()), sum(v[1] for v in per_type.values())
+    items = [sum(v[k] for v in pooled.values()) for k in (0, 1)]
+    log(f"held-out exact match {right}/{total} = {right / max(1, total):.3f}; " +
+        ", ".join(f"{k}: {v[0]}/{v[1]} = {v[0] / max(1, v[1]):.3f}" for k, v in sorted(per_type.items())))
+    log(f"held-out pooled item-class accuracy of the vision encoder {items[0]}/{items[1]} = {items[0] / max(1, items[1]):.3f}; " +
+        ", ".join(f"{k}: {v[0]}/{v[1]} = {v[0] / max(1, v[1]):.3f}" for k, v in pooled.items()))
 
 
 def main():
@@ -250,14 +365,18 @@ def main():
     parser.add_argument("--heldout", required=True, help="held-out scene set (scenes --split test)")
     parser.add_argument("--weights", required=True, help="output .safetensors")
     parser.add_argument("--fixtures", required=True, help="folder for the parity and tokenization fixtures")
+    parser.add_argument("--checkpoint", required=True, help="folder for the resumable state, cached features and time.log")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fashion-mnist", required=True, help="folder with Fashion-MNIST's train-*-ubyte.gz files (for the mosaics)")
-    parser.add_argument("--mosaic-steps", type=int, default=1200)
-    parser.add_argument("--vision-steps", type=int, default=600)
+    parser.add_argument("--mosaic-steps", type=int, default=2400)
+    parser.add_argument("--vision-steps", type=int, default=800)
     parser.add_argument("--language-scenes", type=int, default=1500)
-    parser.add_argument("--language-steps", type=int, default=2500)
-    parser.add_argument("--eval-scenes", type=int, default=30)
+    parser.add_argument("--language-steps", type=int, default=4000)
+    parser.add_argument("--feature-chunk", type=int, default=250)
+    parser.add_argument("--eval-scenes", type=int, default=125)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--save-every", type=float, default=300, help="seconds between checkpoints")
+    parser.add_argument("--stop-after", type=float, default=0, help="end this session after so many minutes (0: run to the end)")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
@@ -268,23 +387,46 @@ def main():
     def log(message):
         print(f"[{time.time() - started:7.0f} s] {message}", flush=True)
 
+    checkpoint = Checkpoint(args.checkpoint, args.save_every, args.stop_after, log)
     tokenizer = Tokenizer(Path(args.train) / "tokenizer.json")
     prompts = Prompts(tokenizer)
     cfg = Config(vocab_size=tokenizer.vocab_size)
     train_set, heldout = scenes.SceneSet(args.train), scenes.SceneSet(args.heldout)
-    encoder, projection, decoder = VisionEncoder(cfg), VisionProjection(cfg), Decoder(cfg)
-    log(f"parameters: vision {sum(p.numel() for p in encoder.parameters())}, projector "
-        f"{sum(p.numel() for p in projection.parameters())}, decoder {sum(p.numel() for p in decoder.parameters())}")
+    modules = {"encoder": VisionEncoder(cfg), "heads": VisionHeads(cfg.vision_hidden_size), "projection": VisionProjection(cfg),
+               "decoder": Decoder(cfg), "token_head": TokenHead(cfg.hidden_size)}
+    log(f"parameters: " + ", ".join(f"{k} {sum(p.numel() for p in m.parameters())}" for k, m in modules.items()))
+    schedule_args = {k: getattr(args, k) for k in ("seed", "mosaic_steps", "vision_steps", "language_scenes", "language_steps", "feature_chunk")}
+    state = checkpoint.load()
+    if state is None:
+        state = {"stage": "vision", "step": 0, "optimizer": None, "schedule": schedule_args, "config": cfg.metadata(),
+                 "data_random": random.Random(args.seed + 1).getstate(), "modules": snapshot(modules)}
+    elif state["schedule"] != schedule_args or state["config"] != cfg.metadata():
+        raise SystemExit(f"{checkpoint.path} was written with {state['schedule']} {state['config']}, not {schedule_args} {cfg.metadata()}")
+    else:
+        for name, module in modules.items():
+            module.load_state_dict(state["modules"][name])
+        torch.set_rng_state(state["torch_random"])
+        random.setstate(state["random"])
 
-    train_vision(cfg, encoder, train_set, mosaics.load_fashion_mnist(args.fashion_mnist), args.mosaic_steps, args.vision_steps, log)
-    for p in encoder.parameters():
+    def run(stage):
+        if not stage():
+            checkpoint.end_session(state, False)
+            raise SystemExit(0)
+
+    if state["stage"] == "vision":
+        run(lambda: train_vision(cfg, args, modules, state, train_set, mosaics.load_fashion_mnist(args.fashion_mnist), checkpoint, log))
+    for p in modules["encoder"].parameters():
         p.requires_grad_(False)
-    cached = cache_features(cfg, encoder, train_set, min(args.language_scenes, len(train_set)), log)
-    train_language(cfg, projection, decoder, prompts, cached, train_set, args.language_steps, log)
-    evaluate(cfg, encoder, projection, decoder, prompts, tokenizer, heldout, args.eval_scenes, log)
-
-    export.save_weights(args.weights, cfg, encoder, projection, decoder)
-    export.save_fixtures(Path(args.fixtures), cfg, encoder, projection, decoder, prompts, tokenizer, heldout)
+    if state["stage"] == "features":
+        run(lambda: cache_features(cfg, args, modules["encoder"], train_set, checkpoint, state, log))
+    if state["stage"] == "language":
+        cached = load_features(args, checkpoint, min(args.language_scenes, len(train_set)))
+        run(lambda: train_language(cfg, args, modules, prompts, cached, train_set, state, checkpoint, log))
+    state["modules"] = snapshot(modules)
+    checkpoint.end_session(state, True)
+    evaluate(cfg, modules, prompts, tokenizer, heldout, args.eval_scenes, log)
+    export.save_weights(args.weights, cfg, modules["encoder"], modules["projection"], modules["decoder"])
+    export.save_fixtures(Path(args.fixtures), cfg, modules["encoder"], modules["projection"], modules["decoder"], prompts, tokenizer, heldout)
     log(f"weights written to {args.weights}, fixtures to {args.fixtures}")
 
 
