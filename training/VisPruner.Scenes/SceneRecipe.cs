@@ -23,9 +23,9 @@ public sealed class SceneRecipe
     // 64 px, room for a 2x item.
     private static readonly (double Weight, double MinRatio, double MaxRatio, int MinLong, int MaxLong)[] Shapes =
     [
-        (0.6, 1.0, 1.8, 448, 896),  // 2 x 2 crops
-        (0.25, 2.05, 2.7, 576, 960), // 2 x 1 crops
-        (0.15, 3.05, 3.5, 720, 1008), // 3 x 1 crops
+        (0.6, 1.0, 1.8, 448, 1344),  // 2 x 2 crops
+        (0.25, 2.05, 2.7, 576, 1344), // 2 x 1 crops
+        (0.15, 3.05, 3.5, 720, 1344), // 3 x 1 crops
     ];
 
     private readonly FashionMnist _source;
