@@ -7,6 +7,9 @@
     is given, and presence accuracy split by whether the probe recognises the asked item in every crop it shows in.
 
     python3 training/fashion_scenes/diagnose.py --train DIR --heldout DIR --weights W.safetensors [--probe-scenes 300]
+
+With --checkpoint STATE.pt instead of --weights, it measures a training run in progress: the vision encoder's
+pooled item-class accuracy through its own item head (and the probe's, unless --probe-scenes is 0).
 """
 import argparse
 import collections
@@ -22,7 +25,7 @@ from fashion_scenes import export, scenes  # noqa: E402
 from fashion_scenes.model import Config, Decoder, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
 from fashion_scenes.prompts import Prompts  # noqa: E402
 from fashion_scenes.tokenizer import Tokenizer  # noqa: E402
-from fashion_scenes.train import generate, question_type, visual_rows  # noqa: E402
+from fashion_scenes.train import VisionHeads, describe_items, generate, question_type, tally_items, visual_rows  # noqa: E402
 
 
 @torch.no_grad()
@@ -63,7 +66,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", required=True)
     parser.add_argument("--heldout", required=True)
-    parser.add_argument("--weights", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--weights")
+    source.add_argument("--checkpoint", help="a training run's state.pt")
     parser.add_argument("--probe-scenes", type=int, default=300)
     parser.add_argument("--answer-scenes", type=int, default=125)
     args = parser.parse_args()
@@ -72,13 +77,36 @@ def main():
     started = time.time()
     tokenizer = Tokenizer(Path(args.train) / "tokenizer.json")
     prompts = Prompts(tokenizer)
+    train_set, heldout = scenes.SceneSet(args.train), scenes.SceneSet(args.heldout)
+    if args.checkpoint:
+        state = torch.load(args.checkpoint)
+        cfg = Config(vocab_size=tokenizer.vocab_size, **{k: int(v) for k, v in state["config"].items()})
+        encoder, heads = VisionEncoder(cfg), VisionHeads(cfg.vision_hidden_size)
+        encoder.load_state_dict(state["modules"]["encoder"])
+        heads.load_state_dict(state["modules"]["heads"])
+        encoder.eval()
+        print(f"checkpoint at stage {state['stage']}, step {state['step']}", flush=True)
+        pooled = {"global views": [0, 0], "sub-crops": [0, 0]}
+        with torch.no_grad():
+            for i in range(min(args.answer_scenes, len(heldout))):
+                scene, crops, _, _, _, _, patch_items = scenes.load_scene(heldout, i, cfg.num_crops)
+                tally_items(heads, encoder(crops)[0], patch_items, scene, pooled)
+        print(describe_items(pooled), flush=True)
+        if args.probe_scenes:
+            probe_items(cfg, encoder, train_set, heldout, args)
+        return
     _, metadata = export.read_safetensors(args.weights)
     cfg = Config(vocab_size=tokenizer.vocab_size, **{k: int(v) for k, v in metadata.items()})
     encoder, projection, decoder = VisionEncoder(cfg), VisionProjection(cfg), Decoder(cfg)
     export.load_weights(args.weights, cfg, encoder, projection, decoder)
     encoder.eval()
-    train_set, heldout = scenes.SceneSet(args.train), scenes.SceneSet(args.heldout)
+    predict, test_items = probe_items(cfg, encoder, train_set, heldout, args)
+    answer_questions(cfg, encoder, projection, decoder, prompts, tokenizer, heldout, predict, test_items, args)
+    print(f"{time.time() - started:.0f} s wall, {time.process_time():.0f} s CPU")
 
+
+def probe_items(cfg, encoder, train_set, heldout, args):
+    """Fits the linear probe on training scenes, prints its held-out accuracy, returns it and the held-out items."""
     train_items = pooled_items(cfg, encoder, train_set, args.probe_scenes)
     test_items = pooled_items(cfg, encoder, heldout, args.answer_scenes)
     x = torch.cat([t[0] for t in train_items])
@@ -89,7 +117,10 @@ def main():
     print(f"vision probe: fitted on {len(y)} pooled items of {len(train_items)} training scenes; held-out pooled item-class "
           f"accuracy {float(right.float().mean()):.3f} ({len(ty)} items), global views {float(right[tg].float().mean()):.3f}, "
           f"sub-crops {float(right[~tg].float().mean()):.3f}; train {float((predict(x) == y).float().mean()):.3f}", flush=True)
+    return predict, test_items
 
+
+def answer_questions(cfg, encoder, projection, decoder, prompts, tokenizer, heldout, predict, test_items, args):
     decode = {i: t for t, i in tokenizer.ids.items()}
     per_type, answers, presence_split = {}, collections.defaultdict(collections.Counter), collections.defaultdict(lambda: [0, 0])
     with torch.no_grad():
@@ -120,7 +151,6 @@ def main():
         print(f"  {kind}: {ok}/{n} = {ok / n:.3f}; most frequent answer {common!r} given {times}/{n} times")
     for key, (ok, n) in sorted(presence_split.items()):
         print(f"  presence 'yes' questions, item {key} by the probe: {ok}/{n}")
-    print(f"{time.time() - started:.0f} s wall, {time.process_time():.0f} s CPU")
 
 
 if __name__ == "__main__":

@@ -338,12 +338,7 @@ def evaluate(cfg, modules, prompts, tokenizer, heldout, count, log):
     for i in range(min(count, len(heldout))):
         scene, crops, rows, cols, _, _, patch_items = scenes.load_scene(heldout, i, cfg.num_crops)
         hidden, _ = encoder(crops)
-        for crop in range(crops.shape[0]):
-            _, _, _, items, numbers = heads(hidden[crop:crop + 1], patch_items[crop:crop + 1])
-            for logits, number in zip(items if items is not None else [], numbers):
-                tally = pooled["global views" if crop == 0 else "sub-crops"]
-                tally[0] += int(logits.argmax()) == scenes.CLASSES.index(scene["items"][number]["class"])
-                tally[1] += 1
+        tally_items(heads, hidden, patch_items, scene, pooled)
         rows_h = visual_rows(projection, merge_2x2(hidden), rows, cols)
         for question, answer in heldout.questions[scene["image"]]:
             text = "".join(decode[t] for t in generate(decoder, prompts, rows_h, question)).replace("\u2581", " ").strip()
@@ -352,11 +347,25 @@ def evaluate(cfg, modules, prompts, tokenizer, heldout, count, log):
             per_type[kind][0] += text == answer
             per_type[kind][1] += 1
     right, total = sum(v[0] for v in per_type.values()), sum(v[1] for v in per_type.values())
-    items = [sum(v[k] for v in pooled.values()) for k in (0, 1)]
     log(f"held-out exact match {right}/{total} = {right / max(1, total):.3f}; " +
         ", ".join(f"{k}: {v[0]}/{v[1]} = {v[0] / max(1, v[1]):.3f}" for k, v in sorted(per_type.items())))
-    log(f"held-out pooled item-class accuracy of the vision encoder {items[0]}/{items[1]} = {items[0] / max(1, items[1]):.3f}; " +
-        ", ".join(f"{k}: {v[0]}/{v[1]} = {v[0] / max(1, v[1]):.3f}" for k, v in pooled.items()))
+    log(describe_items(pooled))
+
+
+def tally_items(heads, hidden, patch_items, scene, pooled):
+    """Counts the items of each crop whose class the item head reads right from the mean of their patches."""
+    for crop in range(hidden.shape[0]):
+        _, _, _, items, numbers = heads(hidden[crop:crop + 1], patch_items[crop:crop + 1])
+        for logits, number in zip(items if items is not None else [], numbers):
+            tally = pooled["global views" if crop == 0 else "sub-crops"]
+            tally[0] += int(logits.argmax()) == scenes.CLASSES.index(scene["items"][number]["class"])
+            tally[1] += 1
+
+
+def describe_items(pooled):
+    items = [sum(v[k] for v in pooled.values()) for k in (0, 1)]
+    return (f"held-out pooled item-class accuracy of the vision encoder {items[0]}/{items[1]} = {items[0] / max(1, items[1]):.3f}; " +
+            ", ".join(f"{k}: {v[0]}/{v[1]} = {v[0] / max(1, v[1]):.3f}" for k, v in pooled.items()))
 
 
 def main():
