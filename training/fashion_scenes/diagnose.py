@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from fashion_scenes import export, scenes  # noqa: E402
+from fashion_scenes import bootstrap, export, scenes  # noqa: E402
 from fashion_scenes.model import Config, Decoder, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
 from fashion_scenes.prompts import Prompts  # noqa: E402
 from fashion_scenes.tokenizer import Tokenizer  # noqa: E402
@@ -133,9 +133,7 @@ def answer_questions(cfg, encoder, projection, decoder, prompts, tokenizer, held
             for question, answer in heldout.questions[scene["image"]]:
                 text = "".join(decode[t] for t in generate(decoder, prompts, rows_h, question)).replace("\u2581", " ").strip()
                 kind = question_type(question)
-                per_type.setdefault(kind, [0, 0])
-                per_type[kind][0] += text == answer
-                per_type[kind][1] += 1
+                per_type.setdefault(kind, []).append(int(text == answer))
                 answers[kind][text] += 1
                 if kind == "presence" and answer == "yes":
                     name = question[len("Is there a "):-1]
@@ -144,11 +142,10 @@ def answer_questions(cfg, encoder, projection, decoder, prompts, tokenizer, held
                     key = "recognised" if seen and all(seen) else "not recognised"
                     presence_split[key][0] += text == answer
                     presence_split[key][1] += 1
-    total = sum(v[1] for v in per_type.values())
-    print(f"held-out exact match {sum(v[0] for v in per_type.values())}/{total}")
-    for kind, (ok, n) in sorted(per_type.items()):
+    print(f"held-out exact match {bootstrap.describe([o for v in per_type.values() for o in v])} (95% bootstrap interval)")
+    for kind, outcomes in sorted(per_type.items()):
         common, times = answers[kind].most_common(1)[0]
-        print(f"  {kind}: {ok}/{n} = {ok / n:.3f}; most frequent answer {common!r} given {times}/{n} times")
+        print(f"  {kind}: {bootstrap.describe(outcomes)}; most frequent answer {common!r} given {times}/{len(outcomes)} times")
     for key, (ok, n) in sorted(presence_split.items()):
         print(f"  presence 'yes' questions, item {key} by the probe: {ok}/{n}")
 

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from fashion_scenes import export, mosaics, scenes  # noqa: E402
+from fashion_scenes import bootstrap, export, mosaics, scenes  # noqa: E402
 from fashion_scenes.checkpoint import Checkpoint  # noqa: E402
 from fashion_scenes.model import MERGED, Config, Decoder, LayerNorm, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
 from fashion_scenes.prompts import Prompts  # noqa: E402
@@ -343,12 +343,9 @@ def evaluate(cfg, modules, prompts, tokenizer, heldout, count, log):
         for question, answer in heldout.questions[scene["image"]]:
             text = "".join(decode[t] for t in generate(decoder, prompts, rows_h, question)).replace("\u2581", " ").strip()
             kind = question_type(question)
-            per_type.setdefault(kind, [0, 0])
-            per_type[kind][0] += text == answer
-            per_type[kind][1] += 1
-    right, total = sum(v[0] for v in per_type.values()), sum(v[1] for v in per_type.values())
-    log(f"held-out exact match {right}/{total} = {right / max(1, total):.3f}; " +
-        ", ".join(f"{k}: {v[0]}/{v[1]} = {v[0] / max(1, v[1]):.3f}" for k, v in sorted(per_type.items())))
+            per_type.setdefault(kind, []).append(int(text == answer))
+    log(f"held-out exact match {bootstrap.describe([o for v in per_type.values() for o in v])} (95% bootstrap interval); " +
+        ", ".join(f"{k}: {bootstrap.describe(v)}" for k, v in sorted(per_type.items())))
     log(describe_items(pooled))
 
 
@@ -377,8 +374,8 @@ def main():
     parser.add_argument("--checkpoint", required=True, help="folder for the resumable state, cached features and time.log")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fashion-mnist", required=True, help="folder with Fashion-MNIST's train-*-ubyte.gz files (for the mosaics)")
-    parser.add_argument("--mosaic-steps", type=int, default=2400)
-    parser.add_argument("--vision-steps", type=int, default=800)
+    parser.add_argument("--mosaic-steps", type=int, default=4800)
+    parser.add_argument("--vision-steps", type=int, default=1200)
     parser.add_argument("--language-scenes", type=int, default=1500)
     parser.add_argument("--language-steps", type=int, default=4000)
     parser.add_argument("--feature-chunk", type=int, default=250)
