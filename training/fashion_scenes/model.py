@@ -114,10 +114,18 @@ class VisionEncoder(nn.Module):
         self.pre_layrnorm = LayerNorm(c)
         self.layers = nn.ModuleList(VisionBlock(c, cfg.vision_heads, cfg.vision_intermediate_size) for _ in range(cfg.vision_layers - 1))
 
-    def forward(self, crops):
-        """crops [n, 3, 336, 336] -> hidden states [n, 577, C] and the last block's [CLS] attention [n, heads, 577]."""
+    def forward(self, crops, window=None):
+        """crops [n, 3, 336, 336] -> hidden states [n, 577, C] and the last block's [CLS] attention [n, heads, 577].
+
+        Training only: with window = (top, left), crops are smaller squares, placed at that patch offset of the crop
+        (they take those patches' position embeddings)."""
         patches = F.conv2d(crops, self.patch_embedding, stride=PATCH).flatten(2).transpose(1, 2)
-        h = torch.cat([self.class_embedding.expand(crops.shape[0], 1, -1), patches], dim=1) + self.position_embedding
+        position = self.position_embedding
+        if window is not None:
+            side, (top, left) = crops.shape[-1] // PATCH, window
+            grid = position[1:].reshape(SIDE, SIDE, -1)[top:top + side, left:left + side].reshape(side * side, -1)
+            position = torch.cat([position[:1], grid])
+        h = torch.cat([self.class_embedding.expand(crops.shape[0], 1, -1), patches], dim=1) + position
         h = self.pre_layrnorm(h)
         cls_attention = None
         for layer in self.layers:

@@ -34,25 +34,40 @@ def load_fashion_mnist(folder, prefix="train"):
     return read("images-idx3-ubyte.gz"), read("labels-idx1-ubyte.gz")
 
 
-def background(rng):
-    """A 336 x 336 x 3 float canvas of one of the scenes' background kinds, in their dark, muted colours."""
+def background(rng, side=CROP):
+    """A side x side x 3 float canvas of one of the scenes' background kinds, in their dark, muted colours."""
     def muted():
         grey = rng.randint(20, 99)
         return np.array([grey + rng.randint(-18, 18) for _ in range(3)], dtype=np.float32)
     first, second, kind = muted(), muted(), rng.randrange(4)
     if kind < 2:
-        canvas = np.broadcast_to(first, (CROP, CROP, 3)).copy()
+        canvas = np.broadcast_to(first, (side, side, 3)).copy()
         if kind == 1:
-            canvas += np.random.default_rng(rng.randint(0, 2**31)).integers(-18, 19, (CROP, CROP, 1))
+            canvas += np.random.default_rng(rng.randint(0, 2**31)).integers(-18, 19, (side, side, 1))
         return np.clip(canvas, 0, 255)
     angle = rng.uniform(0, np.pi)
-    y, x = np.mgrid[0:CROP, 0:CROP].astype(np.float32)
+    y, x = np.mgrid[0:side, 0:side].astype(np.float32)
     along = x * np.cos(angle) + y * np.sin(angle)
     if kind == 2:
         t = (along - along.min()) / max(1e-6, float(along.max() - along.min()))
     else:
         t = (np.floor(along / (rng.randint(8, 32) / 2.0)) % 2).astype(np.float32)
     return first * (1 - t[..., None]) + second * t[..., None]
+
+
+def paint(canvas, image, side, top, left, tint):
+    """Paints a Fashion-MNIST image scaled to side px at (top, left), its grey value the tint's opacity; returns
+    which of its pixels are visible."""
+    item = torch.nn.functional.interpolate(torch.tensor(image, dtype=torch.float32)[None, None], size=(side, side),
+                                           mode="bilinear", align_corners=False)[0, 0].numpy() / 255
+    region = canvas[top:top + side, left:left + side]
+    region[:] = region * (1 - item[..., None]) + TINTS[tint] * item[..., None]
+    return item > 16 / 255
+
+
+def normalise(canvas):
+    """A float RGB canvas [h, w, 3] (0-255) -> CLIP-normalised pixels [3, h, w]."""
+    return torch.from_numpy(((np.round(canvas) / np.float32(255) - MEAN) / STD).transpose(2, 0, 1).astype(np.float32))
 
 
 def mosaic(images, labels, rng):
@@ -68,19 +83,15 @@ def mosaic(images, labels, rng):
             continue
         index = rng.randrange(len(images))
         side = int(round(np.exp(rng.uniform(np.log(MIN_SIDE), np.log(cell_side)))))
-        item = torch.nn.functional.interpolate(torch.tensor(images[index], dtype=torch.float32)[None, None], size=(side, side),
-                                               mode="bilinear", align_corners=False)[0, 0].numpy() / 255
         top = (cell // cells) * cell_side + rng.randrange(cell_side - side + 1)
         left = (cell % cells) * cell_side + rng.randrange(cell_side - side + 1)
         tint = rng.randrange(len(TINTS))
-        region = canvas[top:top + side, left:left + side]
-        region[:] = region * (1 - item[..., None]) + TINTS[tint] * item[..., None]
-        visible = item > 16 / 255
+        visible = paint(canvas, images[index], side, top, left, tint)
         owner[top:top + side, left:left + side][visible] = len(classes)
         classes.append(int(labels[index]))
         colours.append(tint)
         centres.append(((top + side // 2) // PATCH) * SIDE + (left + side // 2) // PATCH)
-    pixels = torch.from_numpy(((np.round(canvas) / np.float32(255) - MEAN) / STD).transpose(2, 0, 1).astype(np.float32))
+    pixels = normalise(canvas)
     # A patch belongs to the item owning at least a quarter of its pixels.
     patch_items = np.full(SIDE * SIDE, -1, dtype=np.int64)
     blocks = owner.reshape(SIDE, PATCH, SIDE, PATCH).transpose(0, 2, 1, 3).reshape(SIDE * SIDE, PATCH * PATCH)

@@ -1,7 +1,8 @@
 """Trains the Fashion-MNIST scenes demo model (see training/README.md for the recipe, commands and timings).
 
-Stage 1 trains the vision encoder alone, first on item mosaics (mosaics.py: many items per crop, so recognition is
-learnt in far fewer crops), then on crops of training scenes (per step a scene's global view and up to two sub-crops
+Stage 1 trains the vision encoder alone, first on single-item windows of 6 x 6 patches (items.py: 64 items a step for
+the cost of a few full crops), then on item mosaics (mosaics.py: many items per full crop), then on crops of training
+scenes (per step a scene's global view and up to two sub-crops
 showing items): a multi-label objective on its [CLS] output (which classes and colours the crop shows) gives [CLS] a
 meaning, as CLIP's contrastive objective does, so that [CLS] attention falls on the items; per-patch class and colour
 heads, and a class head on each item's mean patch feature, make the patch features carry what the decoder needs.
@@ -29,9 +30,9 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from fashion_scenes import bootstrap, export, mosaics, scenes  # noqa: E402
+from fashion_scenes import bootstrap, export, items, mosaics, scenes  # noqa: E402
 from fashion_scenes.checkpoint import Checkpoint  # noqa: E402
-from fashion_scenes.model import MERGED, Config, Decoder, LayerNorm, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
+from fashion_scenes.model import MERGED, SIDE, Config, Decoder, LayerNorm, VisionEncoder, VisionProjection, merge_2x2  # noqa: E402
 from fashion_scenes.prompts import Prompts  # noqa: E402
 from fashion_scenes.tokenizer import Tokenizer  # noqa: E402
 
@@ -104,6 +105,22 @@ def vision_loss(encoder, heads, crops, patch_classes, patch_colours, patch_items
     return loss
 
 
+def item_loss(encoder, heads, pixels, classes, masks, window, background_weight, seen):
+    """Single-item windows: the item head on the mean of the item's patches, and each patch's class."""
+    hidden, _ = encoder(pixels, window)
+    patches = hidden[:, 1:]
+    pooled = (patches * masks[..., None]).sum(1) / masks.sum(1, keepdim=True)
+    items = heads.item(heads.item_norm(pooled))
+    patch_logits = heads.patch(heads.patch_norm(patches))[..., :11]
+    patch_classes = torch.where(masks, classes[:, None], torch.full(masks.shape, 10, dtype=torch.long))
+    loss = F.cross_entropy(items, classes) + F.cross_entropy(patch_logits.reshape(-1, 11), patch_classes.reshape(-1), weight=background_weight[0])
+    seen[0] += float((patch_logits.argmax(-1)[masks] == patch_classes[masks]).float().mean())
+    seen[1] += float(loss)
+    seen[2] += 1
+    seen[3] += float((items.argmax(-1) == classes).float().mean())
+    return loss
+
+
 def mosaic_batch(images, labels, rng, count=2):
     """count mosaics, their item numbers made unique across the batch."""
     parts, item_classes = [], []
@@ -143,21 +160,27 @@ def train_vision(cfg, args, modules, state, train_set, fashion, checkpoint, log)
     order = seeded_order(len(train_set), args.seed)
     rng = random.Random()
     rng.setstate(state["data_random"])
-    steps = args.mosaic_steps + args.vision_steps
+    first_scene = args.item_steps + args.mosaic_steps
+    steps = first_scene + args.vision_steps
     started, seen = time.time(), [0.0, 0.0, 0, 0.0]
     while state["step"] < steps:
         step = state["step"]
-        batch = mosaic_batch(*fashion, rng) if step < args.mosaic_steps else scene_batch(cfg, train_set, order[(step - args.mosaic_steps) % len(order)], rng)
         for group in optimizer.param_groups:
             group["lr"] = schedule(step, steps, VISION_LR)
-        loss = vision_loss(encoder, heads, *batch, background_weight, seen)
+        if step < args.item_steps:
+            window = (rng.randrange(SIDE - items.WINDOW + 1), rng.randrange(SIDE - items.WINDOW + 1))
+            loss = item_loss(encoder, heads, *items.item_batch(*fashion, rng), window, background_weight, seen)
+        else:
+            batch = mosaic_batch(*fashion, rng) if step < first_scene else scene_batch(cfg, train_set, order[(step - first_scene) % len(order)], rng)
+            loss = vision_loss(encoder, heads, *batch, background_weight, seen)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         state["step"] = step + 1
         if (step + 1) % 100 == 0 or step + 1 == steps:
-            log(f"vision {step + 1}/{steps} ({'mosaics' if step < args.mosaic_steps else 'scenes'}) loss {seen[1] / seen[2]:.3f} "
+            kind = "items" if step < args.item_steps else "mosaics" if step < first_scene else "scenes"
+            log(f"vision {step + 1}/{steps} ({kind}) loss {seen[1] / seen[2]:.3f} "
                 f"item-patch class acc {seen[0] / seen[2]:.3f} pooled item class acc {seen[3] / seen[2]:.3f} {time.time() - started:.0f} s")
             seen = [0.0, 0.0, 0, 0.0]
         if checkpoint.due() or state["step"] == steps:
@@ -374,7 +397,8 @@ def main():
     parser.add_argument("--checkpoint", required=True, help="folder for the resumable state, cached features and time.log")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fashion-mnist", required=True, help="folder with Fashion-MNIST's train-*-ubyte.gz files (for the mosaics)")
-    parser.add_argument("--mosaic-steps", type=int, default=4800)
+    parser.add_argument("--item-steps", type=int, default=3000)
+    parser.add_argument("--mosaic-steps", type=int, default=2400)
     parser.add_argument("--vision-steps", type=int, default=1200)
     parser.add_argument("--language-scenes", type=int, default=1500)
     parser.add_argument("--language-steps", type=int, default=4000)
@@ -401,7 +425,7 @@ def main():
     modules = {"encoder": VisionEncoder(cfg), "heads": VisionHeads(cfg.vision_hidden_size), "projection": VisionProjection(cfg),
                "decoder": Decoder(cfg), "token_head": TokenHead(cfg.hidden_size)}
     log(f"parameters: " + ", ".join(f"{k} {sum(p.numel() for p in m.parameters())}" for k, m in modules.items()))
-    schedule_args = {k: getattr(args, k) for k in ("seed", "mosaic_steps", "vision_steps", "language_scenes", "language_steps", "feature_chunk")}
+    schedule_args = {k: getattr(args, k) for k in ("seed", "item_steps", "mosaic_steps", "vision_steps", "language_scenes", "language_steps", "feature_chunk")}
     state = checkpoint.load()
     if state is None:
         state = {"stage": "vision", "step": 0, "optimizer": None, "schedule": schedule_args, "config": cfg.metadata(),
