@@ -4,7 +4,7 @@ using VisPruner.Engine.Pruning;
 
 namespace VisPruner.Cli.Evaluation;
 
-/// <summary>A PNG line chart of exact-match accuracy against the visual-token budget, one line per selector.</summary>
+/// <summary>A PNG line chart of exact-match accuracy against the visual-token budget, one line per selector, with each point's 95% bootstrap interval drawn as a bar.</summary>
 internal static class AccuracyChart
 {
     private const int Width = 960, Height = 600, Left = 90, Right = 250, Top = 60, Bottom = 80;
@@ -49,17 +49,24 @@ internal static class AccuracyChart
 
         canvas.DrawLine(Left, Top + plotHeight, Left + plotWidth, Top + plotHeight, axis);
         canvas.DrawLine(Left, Top, Left, Top + plotHeight, axis);
-        Centered(canvas, "exact-match accuracy vs visual tokens kept per image", Left + (plotWidth / 2), 20);
+        Centered(canvas, "exact-match accuracy (95% intervals) vs visual tokens kept per image", Left + (plotWidth / 2), 20);
         Centered(canvas, "content tokens kept per image", Left + (plotWidth / 2), Height - 36);
 
-        // VisPruner last, so its line stays on top where lines coincide.
-        var drawn = new List<(VisualTokenSelectorKind Selector, SKColor Color)>();
-        foreach ((VisualTokenSelectorKind selector, SKColor color) in Colors.Reverse())
+        // VisPruner last, so its line stays on top where lines coincide. Each selector's interval bars sit a few pixels
+        // to the side of the budget so that overlapping intervals stay readable; the unpruned point's bar is drawn once.
+        if (baseline is not null)
         {
-            SKPoint[] points = [.. budgets.Select((budget, i) => (budget, i))
+            IntervalBar(canvas, X(budgets.Length - 1), baseline.Accuracy, Y, SKColors.Black);
+        }
+
+        var drawn = new List<(VisualTokenSelectorKind Selector, SKColor Color)>();
+        foreach (((VisualTokenSelectorKind selector, SKColor color), int order) in Colors.Select((c, i) => (c, i)).Reverse())
+        {
+            float offset = (order - ((Colors.Count - 1) / 2f)) * 6;
+            (float X, Estimate Accuracy, bool Pruned)[] points = [.. budgets.Select((budget, i) => (budget, i))
                 .Select(p => (p.i, Summary: p.budget is null ? baseline : summaries.FirstOrDefault(s => s.Setting.Selector == selector && s.Setting.Budget == p.budget)))
                 .Where(p => p.Summary is not null)
-                .Select(p => new SKPoint(X(p.i), Y(p.Summary!.Accuracy)))];
+                .Select(p => (X(p.i), p.Summary!.Accuracy, p.Summary.Setting.Budget is not null))];
             if (points.Length <= (baseline is null ? 0 : 1))
             {
                 continue; // the selector was not evaluated
@@ -69,12 +76,17 @@ internal static class AccuracyChart
             using var dot = new SKPaint { Color = color, IsAntialias = true };
             for (int i = 1; i < points.Length; i++)
             {
-                canvas.DrawLine(points[i - 1], points[i], line);
+                canvas.DrawLine(points[i - 1].X, Y(points[i - 1].Accuracy.Value), points[i].X, Y(points[i].Accuracy.Value), line);
             }
 
-            foreach (SKPoint point in points)
+            foreach ((float x, Estimate accuracy, bool pruned) in points)
             {
-                canvas.DrawCircle(point, 5, dot);
+                if (pruned)
+                {
+                    IntervalBar(canvas, x + offset, accuracy, Y, color);
+                }
+
+                canvas.DrawCircle(x, Y(accuracy.Value), 5, dot);
             }
 
             drawn.Insert(0, (selector, color));
@@ -92,6 +104,16 @@ internal static class AccuracyChart
         using SKImage image = surface.Snapshot();
         using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
+    }
+
+    // A vertical bar from the interval's low to its high end, with short caps.
+    private static void IntervalBar(SKCanvas canvas, float x, Estimate accuracy, Func<double, float> y, SKColor color)
+    {
+        using var paint = new SKPaint { Color = color.WithAlpha(200), StrokeWidth = 1.5f, IsAntialias = true, Style = SKPaintStyle.Stroke };
+        float low = y(accuracy.Low), high = y(accuracy.High);
+        canvas.DrawLine(x, low, x, high, paint);
+        canvas.DrawLine(x - 4, low, x + 4, low, paint);
+        canvas.DrawLine(x - 4, high, x + 4, high, paint);
     }
 
     private static void Centered(SKCanvas canvas, string text, float centreX, float top) =>

@@ -66,7 +66,7 @@ internal static class EvalCommand
         }
 
         IReadOnlyList<SettingSummary> summaries = EvalSummary.Summarize(records);
-        string report = EvalReport.Markdown(summaries, set.Questions.Count, images, dataLabel);
+        string report = EvalReport.Markdown(summaries, SelectorComparison.CompareVisPruner(records), set.Questions.Count, images, dataLabel);
         Directory.CreateDirectory(arguments.Output);
         await File.WriteAllTextAsync(Path.Combine(arguments.Output, "results.md"), report, cancellationToken);
         await File.WriteAllBytesAsync(Path.Combine(arguments.Output, "accuracy.png"), AccuracyChart.Render(summaries), cancellationToken);

@@ -2,9 +2,9 @@ using VisPruner.Scenes;
 
 namespace VisPruner.Cli.Evaluation;
 
-/// <summary>The figures of one setting: accuracy overall and per question type, mean time to first token, mean visual tokens.</summary>
+/// <summary>The figures of one setting: accuracy overall and per question type (with intervals), mean time to first token, mean visual tokens.</summary>
 internal sealed record SettingSummary(
-    EvalSetting Setting, int Questions, double Accuracy, IReadOnlyDictionary<QuestionType, double> AccuracyByType, double MeanTimeToFirstTokenMs, double MeanVisualTokens);
+    EvalSetting Setting, int Questions, Estimate Accuracy, IReadOnlyDictionary<QuestionType, Estimate> AccuracyByType, double MeanTimeToFirstTokenMs, double MeanVisualTokens);
 
 /// <summary>Aggregates <see cref="EvalRecord"/>s per setting.</summary>
 internal static class EvalSummary
@@ -13,8 +13,8 @@ internal static class EvalSummary
         [.. records.GroupBy(r => r.Setting).Select(g => new SettingSummary(
             g.Key,
             g.Count(),
-            g.Average(r => r.Correct ? 1.0 : 0.0),
-            g.GroupBy(r => r.Question.Type).OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Average(r => r.Correct ? 1.0 : 0.0)),
+            Bootstrap.Accuracy([.. g.Select(r => r.Correct)]),
+            g.GroupBy(r => r.Question.Type).OrderBy(t => t.Key).ToDictionary(t => t.Key, t => Bootstrap.Accuracy([.. t.Select(r => r.Correct)])),
             g.Average(r => r.TimeToFirstTokenMs),
             g.Average(r => (double)r.VisualTokens)))];
 }

@@ -22,8 +22,12 @@ public sealed class EvalCommandTests(TrainedModelFolder model) : IDisposable
 
         Assert.Equal(0, exit);
         string report = await File.ReadAllTextAsync(Path.Combine(output, "results.md"));
-        Assert.Contains("| VisPruner |", report, StringComparison.Ordinal);
         Assert.Contains($"{questions} questions about 2 images", report, StringComparison.Ordinal);
+        // Every accuracy carries its interval, and VisPruner is compared with Random at both budgets, pairwise.
+        Assert.Matches(@"\| VisPruner \| \d+\.\d% \[\d+\.\d, \d+\.\d\] \| \d+\.\d% \[\d+\.\d, \d+\.\d\] \| \d+\.\d% \[", report);
+        Assert.Matches(@"\| 64 \| Random \| [+-]?\d+\.\d \[-?\d+\.\d, -?\d+\.\d\]\*? \|", report);
+        Assert.Matches(@"\| 16 \| Random \| [+-]?\d+\.\d \[", report);
+        Assert.Contains("- At 64 tokens, over all questions, VisPruner is significantly", report, StringComparison.Ordinal);
         byte[] png = await File.ReadAllBytesAsync(Path.Combine(output, "accuracy.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         string[] answers = await File.ReadAllLinesAsync(Path.Combine(output, "answers.jsonl"));
