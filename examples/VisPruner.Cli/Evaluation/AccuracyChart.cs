@@ -49,7 +49,7 @@ internal static class AccuracyChart
 
         canvas.DrawLine(Left, Top + plotHeight, Left + plotWidth, Top + plotHeight, axis);
         canvas.DrawLine(Left, Top, Left, Top + plotHeight, axis);
-        Centered(canvas, "exact-match accuracy (95% intervals) vs visual tokens kept per image", Left + (plotWidth / 2), 20);
+        Centered(canvas, "exact-match accuracy and 95% intervals vs tokens kept", Left + (plotWidth / 2), 20);
         Centered(canvas, "content tokens kept per image", Left + (plotWidth / 2), Height - 36);
 
         // VisPruner last, so its line stays on top where lines coincide. Each selector's interval bars sit a few pixels
