@@ -12,6 +12,11 @@ internal static class EvalReport
     {
         string[] budgets = [.. summaries.Select(s => s.Setting.BudgetLabel).Distinct()];
         VisualTokenSelectorKind[] selectors = [.. summaries.Select(s => s.Setting.Selector).Where(s => s != VisualTokenSelectorKind.None).Distinct()];
+        if (selectors.Length == 0)
+        {
+            selectors = [VisualTokenSelectorKind.None]; // --budgets all: the unpruned model's row alone
+        }
+
         SettingSummary? baseline = summaries.FirstOrDefault(s => s.Setting.Budget is null);
         var text = new StringBuilder();
         text.AppendLine(Invariant($"Data: {dataLabel}: {questions} questions about {images} images. Budgets are content tokens kept per image; \"all\" is the unpruned model."));

@@ -37,6 +37,17 @@ public sealed class EvalCommandTests(TrainedModelFolder model) : IDisposable
     }
 
     [Fact]
+    public async Task The_unpruned_model_alone_gets_its_row()
+    {
+        string data = Path.Combine(_root, "data"), output = Path.Combine(_root, "out");
+        await SceneSetWriter.WriteAsync(data, new SceneRecipe(SceneSets.TestImages(null), SceneSets.HeldOutSeed), count: 1, rounds: 1, progress: null, CancellationToken.None);
+
+        Assert.Equal(0, await Run("eval", "--data", data, "--model", model.Path, "--budgets", "all", "--output", output));
+
+        Assert.Matches(@"\| none \(all tokens\) \| \d+\.\d% \[\d+\.\d, \d+\.\d\] \|", await File.ReadAllTextAsync(Path.Combine(output, "results.md")));
+    }
+
+    [Fact]
     public async Task A_missing_data_folder_is_a_clear_error() =>
         Assert.Contains("does not exist", await FailureMessage("eval", "--data", Path.Combine(_root, "missing"), "--model", model.Path), StringComparison.Ordinal);
 
