@@ -62,15 +62,20 @@ internal static class EvalReport
         text.AppendLine();
         foreach (IGrouping<int, SelectorComparison> budget in comparisons.GroupBy(c => c.Budget))
         {
-            string better = Selectors(budget.Where(c => c.Overall.Low > 0)), worse = Selectors(budget.Where(c => c.Overall.High < 0)), tied = Selectors(budget.Where(c => !c.Overall.ExcludesZero));
-            text.AppendLine(Invariant($"- At {budget.Key} tokens, over all questions, VisPruner is significantly better than {better}, significantly worse than {worse}, and not significantly different from {tied}."));
+            string[] parts =
+            [
+                .. Clause("significantly better than", budget.Where(c => c.Overall.Low > 0)),
+                .. Clause("significantly worse than", budget.Where(c => c.Overall.High < 0)),
+                .. Clause("not significantly different from", budget.Where(c => !c.Overall.ExcludesZero)),
+            ];
+            text.AppendLine(Invariant($"- At {budget.Key} tokens, over all questions, VisPruner is {string.Join("; ", parts)}."));
         }
 
         text.AppendLine();
     }
 
-    private static string Selectors(IEnumerable<SelectorComparison> comparisons) =>
-        comparisons.Any() ? string.Join(", ", comparisons.Select(c => EvalSetting.SelectorName(c.Other))) : "none";
+    private static IEnumerable<string> Clause(string relation, IEnumerable<SelectorComparison> comparisons) =>
+        comparisons.Any() ? [$"{relation} {string.Join(", ", comparisons.Select(c => EvalSetting.SelectorName(c.Other)))}"] : [];
 
     private static string Name(QuestionType type) => type.ToString().ToLowerInvariant();
 

@@ -27,7 +27,7 @@ public sealed class EvalCommandTests(TrainedModelFolder model) : IDisposable
         Assert.Matches(@"\| VisPruner \| \d+\.\d% \[\d+\.\d, \d+\.\d\] \| \d+\.\d% \[\d+\.\d, \d+\.\d\] \| \d+\.\d% \[", report);
         Assert.Matches(@"\| 64 \| Random \| [+-]?\d+\.\d \[-?\d+\.\d, -?\d+\.\d\]\*? \|", report);
         Assert.Matches(@"\| 16 \| Random \| [+-]?\d+\.\d \[", report);
-        Assert.Contains("- At 64 tokens, over all questions, VisPruner is significantly", report, StringComparison.Ordinal);
+        Assert.Contains("- At 64 tokens, over all questions, VisPruner is ", report, StringComparison.Ordinal);
         byte[] png = await File.ReadAllBytesAsync(Path.Combine(output, "accuracy.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         string[] answers = await File.ReadAllLinesAsync(Path.Combine(output, "answers.jsonl"));
