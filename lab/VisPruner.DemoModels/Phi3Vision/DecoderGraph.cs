@@ -15,10 +15,10 @@ internal static class DecoderGraph
     private const double RopeTheta = 10000;
     private static readonly float CodeStandardDeviation = MathF.Sqrt((16 * 16 - 1) / 12f); // of uniform codes 0..15
 
-    public static ModelProto Build(TinyPhi3VisionOptions options, WeightReader weights, DemoTokenizer tokenizer)
+    public static ModelProto Build(IDecoderOptions options, WeightReader weights, DemoTokenizer tokenizer, string graphName = "phi3v_text")
     {
         int hidden = options.HiddenSize, headSize = options.HeadSize, kvHeads = options.KeyValueHeads, vocabulary = tokenizer.VocabularySize;
-        var b = new GraphBuilder("phi3v_text", unchecked(options.Seed + 2));
+        var b = new GraphBuilder(graphName, unchecked(options.Seed + 2));
         GraphValue inputsEmbeds = b.Input("inputs_embeds", OnnxDataType.Float, "batch_size", "sequence_length", hidden);
         GraphValue attentionMask = b.Input("attention_mask", OnnxDataType.Int64, "batch_size", "total_sequence_length");
         var pastKeys = new GraphValue[options.DecoderLayers];
@@ -70,7 +70,12 @@ internal static class DecoderGraph
                 $"{nextPath}/SkipLayerNorm_output_0", last ? string.Empty : $"{nextPath}/SkipLayerNorm_output_3");
         }
 
-        GraphValue logits = Projection(b, weights, options.DecoderWeights, x, hidden, vocabulary, "lm_head", "/lm_head");
+        GraphValue logits = Projection(b, weights, options.DecoderWeights, x, hidden, tokenizer.CompactSize, "lm_head", "/lm_head");
+        if (tokenizer.IsSparse)
+        {
+            logits = Widened(b, logits, tokenizer);
+        }
+
         if (options.Script is { } script)
         {
             logits = b.Add(logits, ScriptBias(b, script, options.MaxLength, tokenizer, inputsEmbeds, totalLength64), "/script/Add_output_0");
@@ -78,6 +83,32 @@ internal static class DecoderGraph
 
         b.Output("logits", logits, "batch_size", "sequence_length", vocabulary);
         return ExportNaming.NameNodesAfterOutputs(b.Build());
+    }
+
+    // Compact logits [batch, seq, base + specials] -> the declared width, each special at its id and every id without a
+    // token far below any real logit, so greedy search never picks an id the tokenizer cannot decode.
+    private static GraphValue Widened(GraphBuilder b, GraphValue logits, DemoTokenizer tokenizer)
+    {
+        const string path = "/lm_head/widen";
+        int baseSize = tokenizer.BaseVocabularySize, specials = tokenizer.CompactSize - baseSize;
+        GraphValue leading = b.Slice(b.Shape(logits, $"{path}/Shape_output_0"), [0], [2], name: $"{path}/Slice_output_0");
+        GraphValue Filler(int width, string name) =>
+            b.Expand(b.Scalar(-1e4f), b.Concat(0, [leading, b.Int64s(width)], $"{path}/{name}_shape_output_0"), $"{path}/{name}_output_0");
+
+        var parts = new List<GraphValue> { b.Slice(logits, [0], [baseSize], [2], name: $"{path}/base_output_0") };
+        if (tokenizer.FirstSpecialId > baseSize)
+        {
+            parts.Add(Filler(tokenizer.FirstSpecialId - baseSize, "gap"));
+        }
+
+        parts.Add(b.Slice(logits, [baseSize], [long.MaxValue], [2], name: $"{path}/specials_output_0"));
+        int tail = tokenizer.VocabularySize - tokenizer.FirstSpecialId - specials;
+        if (tail > 0)
+        {
+            parts.Add(Filler(tail, "tail"));
+        }
+
+        return b.Concat(2, parts, $"{path}/Concat_output_0");
     }
 
     // Float: MatMul by the [in, out] weight "{name}.weight". Int4: MatMulNBits over "{name}.MatMul.weight_Q4" and its

@@ -6,19 +6,38 @@ namespace VisPruner.DemoModels;
 /// <summary>
 /// A small Llama-2/Phi-3.5-style SentencePiece BPE tokenizer, generated in code: <c>&lt;unk&gt;</c>, <c>&lt;s&gt;</c>,
 /// <c>&lt;/s&gt;</c>, the 256 byte-fallback tokens, the characters of a built-in English text, merges learned from
-/// that text, and Phi-3.5's special tokens at the end of the vocabulary.
+/// that text, and a family's special tokens: Phi-3.5's right after the base vocabulary (<see cref="Instance"/>), or
+/// Phi-4-multimodal's at their published ids 199999.. in a 200064-wide vocabulary (<see cref="Phi4Multimodal"/>),
+/// whose image placeholder <c>&lt;|endoftext10|&gt;</c> must be id 200010 because GenAI's processor hard-codes it.
 /// </summary>
+/// <remarks>
+/// A sparse layout declares more ids than it has tokens. The graphs then map an id to a compact row
+/// (<see cref="RowOf"/>: base ids as they are, special ids after them) and widen the logits back to
+/// <see cref="VocabularySize"/>, so the folder stays small.
+/// </remarks>
 internal sealed class DemoTokenizer
 {
     private const string WordMarker = "\u2581"; // SentencePiece's "▁"
     private const int MaxMerges = 480;
 
     // Phi-3.5's added tokens, in their published order (ids 32000.. there; right after the base vocabulary here).
-    private static readonly string[] PhiSpecialTokens =
+    private static readonly string[] Phi3SpecialTokens =
     [
         "<|endoftext|>", "<|assistant|>", "<|placeholder1|>", "<|placeholder2|>", "<|placeholder3|>", "<|placeholder4|>",
         "<|system|>", "<|end|>", "<|placeholder5|>", "<|placeholder6|>", "<|user|>",
     ];
+
+    // Phi-4-multimodal's added tokens from id 199999 on, contiguous: <|endoftext|>, <|endoftext0..17|> (10 is the image
+    // placeholder, 11 the audio one), then the chat and tool markers.
+    private static readonly string[] Phi4SpecialTokens =
+    [
+        "<|endoftext|>", .. Enumerable.Range(0, 18).Select(i => string.Create(CultureInfo.InvariantCulture, $"<|endoftext{i}|>")),
+        "<|endofprompt|>", "<|assistant|>", "<|end|>", "<|user|>", "<|system|>", "<|tool|>", "<|/tool|>", "<|tool_call|>",
+        "<|/tool_call|>", "<|tool_response|>", "<|tag|>",
+    ];
+
+    private const int Phi4FirstSpecialId = 199999;
+    private const int Phi4VocabularySize = 200064;
 
     // Training text for the merges: plain English about pictures, so chat prompts and replies tokenize compactly.
     private const string TrainingText =
@@ -51,15 +70,27 @@ internal sealed class DemoTokenizer
         "t-shirt trouser pullover dress coat sandal shirt sneaker bag ankle boot red green blue yellow white orange nothing";
 
     // Phi-3.5-vision's chat format as a Hugging Face (Jinja) chat template: each turn is <|role|>\n content <|end|>\n.
-    private const string ChatTemplate =
+    private const string Phi3ChatTemplate =
         "{% for message in messages %}{{ '<|' + message['role'] + '|>' + '\n' + message['content'] + '<|end|>' + '\n' }}{% endfor %}" +
         "{% if add_generation_prompt and messages[-1]['role'] != 'assistant' %}{{ '<|assistant|>' + '\n' }}{% endif %}";
 
+    // Phi-4-multimodal's chat format: each turn is <|role|> content <|end|>, with no newlines.
+    private const string Phi4ChatTemplate =
+        "{% for message in messages %}{{ '<|' + message['role'] + '|>' + message['content'] + '<|end|>' }}{% endfor %}" +
+        "{% if add_generation_prompt and messages[-1]['role'] != 'assistant' %}{{ '<|assistant|>' }}{% else %}{{ eos_token }}{% endif %}";
+
     private readonly List<string> _vocabulary = [];
     private readonly List<(string Left, string Right)> _merges = [];
+    private readonly string[] _specialTokens;
+    private readonly int _firstSpecialId;
+    private readonly bool _addBos;
+    private readonly string _chatTemplate;
 
-    private DemoTokenizer()
+    private DemoTokenizer(string[] specialTokens, int? firstSpecialId, int? vocabularySize, bool addBos, string chatTemplate)
     {
+        _specialTokens = specialTokens;
+        _addBos = addBos;
+        _chatTemplate = chatTemplate;
         _vocabulary.AddRange(["<unk>", "<s>", "</s>"]);
         for (int b = 0; b < 256; b++)
         {
@@ -74,17 +105,31 @@ internal sealed class DemoTokenizer
 
         LearnMerges(words);
         BaseVocabularySize = _vocabulary.Count;
+        _firstSpecialId = firstSpecialId ?? BaseVocabularySize;
+        VocabularySize = vocabularySize ?? _firstSpecialId + _specialTokens.Length;
     }
 
-    /// <summary>The tokenizer of every demo model (it depends on nothing but this code).</summary>
-    public static DemoTokenizer Instance { get; } = new();
+    /// <summary>The tokenizer of every phi3v demo model (it depends on nothing but this code).</summary>
+    public static DemoTokenizer Instance { get; } = new(Phi3SpecialTokens, null, null, addBos: true, Phi3ChatTemplate);
+
+    /// <summary>The tokenizer of the phi4mm demo models: the same base vocabulary, Phi-4-multimodal's special ids, no BOS.</summary>
+    public static DemoTokenizer Phi4Multimodal { get; } = new(Phi4SpecialTokens, Phi4FirstSpecialId, Phi4VocabularySize, addBos: false, Phi4ChatTemplate);
 
     public static int BosId => 1;
 
     public int BaseVocabularySize { get; }
 
-    /// <summary>Vocabulary plus added tokens: the width of the decoder's logits.</summary>
-    public int VocabularySize => BaseVocabularySize + PhiSpecialTokens.Length;
+    /// <summary>The declared vocabulary: the width of the decoder's logits and <c>vocab_size</c> in <c>genai_config.json</c>.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>Rows of the graphs' token tables: the base vocabulary plus the special tokens.</summary>
+    public int CompactSize => BaseVocabularySize + _specialTokens.Length;
+
+    /// <summary>The first special token's id.</summary>
+    public int FirstSpecialId => _firstSpecialId;
+
+    /// <summary>Whether special ids sit apart from the base vocabulary (then graphs map ids to compact rows).</summary>
+    public bool IsSparse => _firstSpecialId != BaseVocabularySize || VocabularySize != CompactSize;
 
     public int EndOfTextId => SpecialId("<|endoftext|>");
 
@@ -92,10 +137,13 @@ internal sealed class DemoTokenizer
 
     public int EndId => SpecialId("<|end|>");
 
-    private int SpecialId(string token)
+    /// <summary>The compact table row of token <paramref name="id"/>.</summary>
+    public int RowOf(int id) => id < _firstSpecialId ? id : id - _firstSpecialId + BaseVocabularySize;
+
+    public int SpecialId(string token)
     {
-        int index = Array.IndexOf(PhiSpecialTokens, token);
-        return index >= 0 ? BaseVocabularySize + index : throw new ArgumentException($"'{token}' is not a Phi-3.5 special token.", nameof(token));
+        int index = Array.IndexOf(_specialTokens, token);
+        return index >= 0 ? _firstSpecialId + index : throw new ArgumentException($"'{token}' is not a special token of this tokenizer.", nameof(token));
     }
 
     public byte[] TokenizerJson()
@@ -111,10 +159,10 @@ internal sealed class DemoTokenizer
                 WriteAddedToken(w, id, _vocabulary[id], rstrip: false);
             }
 
-            for (int i = 0; i < PhiSpecialTokens.Length; i++)
+            for (int i = 0; i < _specialTokens.Length; i++)
             {
-                // As published: every chat marker except <|endoftext|> swallows the whitespace after it.
-                WriteAddedToken(w, BaseVocabularySize + i, PhiSpecialTokens[i], rstrip: i != 0);
+                // As published for Phi-3.5: every chat marker except <|endoftext|> swallows the whitespace after it.
+                WriteAddedToken(w, _firstSpecialId + i, _specialTokens[i], rstrip: RightStrips(i));
             }
 
             w.WriteEndArray();
@@ -132,30 +180,37 @@ internal sealed class DemoTokenizer
 
             w.WriteNull("pre_tokenizer");
 
-            w.WriteStartObject("post_processor");
-            w.WriteString("type", "TemplateProcessing");
-            w.WriteStartArray("single");
-            WriteTemplatePiece(w, "SpecialToken", "<s>");
-            WriteTemplatePiece(w, "Sequence", "A");
-            w.WriteEndArray();
-            w.WriteStartArray("pair");
-            WriteTemplatePiece(w, "SpecialToken", "<s>");
-            WriteTemplatePiece(w, "Sequence", "A");
-            WriteTemplatePiece(w, "SpecialToken", "<s>");
-            WriteTemplatePiece(w, "Sequence", "B");
-            w.WriteEndArray();
-            w.WriteStartObject("special_tokens");
-            w.WriteStartObject("<s>");
-            w.WriteString("id", "<s>");
-            w.WriteStartArray("ids");
-            w.WriteNumberValue(BosId);
-            w.WriteEndArray();
-            w.WriteStartArray("tokens");
-            w.WriteStringValue("<s>");
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            if (!_addBos)
+            {
+                w.WriteNull("post_processor");
+            }
+            else
+            {
+                w.WriteStartObject("post_processor");
+                w.WriteString("type", "TemplateProcessing");
+                w.WriteStartArray("single");
+                WriteTemplatePiece(w, "SpecialToken", "<s>");
+                WriteTemplatePiece(w, "Sequence", "A");
+                w.WriteEndArray();
+                w.WriteStartArray("pair");
+                WriteTemplatePiece(w, "SpecialToken", "<s>");
+                WriteTemplatePiece(w, "Sequence", "A");
+                WriteTemplatePiece(w, "SpecialToken", "<s>");
+                WriteTemplatePiece(w, "Sequence", "B");
+                w.WriteEndArray();
+                w.WriteStartObject("special_tokens");
+                w.WriteStartObject("<s>");
+                w.WriteString("id", "<s>");
+                w.WriteStartArray("ids");
+                w.WriteNumberValue(BosId);
+                w.WriteEndArray();
+                w.WriteStartArray("tokens");
+                w.WriteStringValue("<s>");
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
 
             w.WriteStartObject("decoder");
             w.WriteString("type", "Sequence");
@@ -206,16 +261,16 @@ internal sealed class DemoTokenizer
     {
         return ConfigFiles.Write(w =>
         {
-            w.WriteBoolean("add_bos_token", true);
+            w.WriteBoolean("add_bos_token", _addBos);
             w.WriteBoolean("add_eos_token", false);
             w.WriteStartObject("added_tokens_decoder");
-            for (int i = 0; i < PhiSpecialTokens.Length; i++)
+            for (int i = 0; i < _specialTokens.Length; i++)
             {
-                w.WriteStartObject((BaseVocabularySize + i).ToString(CultureInfo.InvariantCulture));
-                w.WriteString("content", PhiSpecialTokens[i]);
+                w.WriteStartObject((_firstSpecialId + i).ToString(CultureInfo.InvariantCulture));
+                w.WriteString("content", _specialTokens[i]);
                 w.WriteBoolean("lstrip", false);
                 w.WriteBoolean("normalized", false);
-                w.WriteBoolean("rstrip", i != 0);
+                w.WriteBoolean("rstrip", RightStrips(i));
                 w.WriteBoolean("single_word", false);
                 w.WriteBoolean("special", true);
                 w.WriteEndObject();
@@ -223,7 +278,7 @@ internal sealed class DemoTokenizer
 
             w.WriteEndObject();
             w.WriteString("bos_token", "<s>");
-            w.WriteString("chat_template", ChatTemplate);
+            w.WriteString("chat_template", _chatTemplate);
             w.WriteBoolean("clean_up_tokenization_spaces", false);
             w.WriteString("eos_token", "<|endoftext|>");
             w.WriteBoolean("legacy", false);
@@ -235,6 +290,9 @@ internal sealed class DemoTokenizer
             w.WriteBoolean("use_default_system_prompt", false);
         });
     }
+
+    // Phi-3.5's chat markers swallow the whitespace after them; Phi-4's markers keep it.
+    private bool RightStrips(int specialIndex) => _addBos && specialIndex != 0;
 
     // Training words: "▁" plus each space-separated word, with punctuation split off as SentencePiece's
     // character-class boundaries would, so merges like "g." never form.

@@ -91,7 +91,7 @@ internal static class VisionGraph
         {
             string prefix = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
             GraphValue normed = LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm1", $"{path}/layer_norm1");
-            GraphValue attention = SelfAttention(b, options, weights, normed, prefix + ".self_attn", path + "/self_attn");
+            GraphValue attention = SelfAttention(b, weights, normed, c, options.VisionHeads, Tokens, options.VisionAttention, prefix + ".self_attn", path + "/self_attn");
             hiddenStates = b.Add(hiddenStates, attention, $"{path}/Add_output_0");
 
             normed = LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm2", $"{path}/layer_norm2");
@@ -105,9 +105,10 @@ internal static class VisionGraph
         return hiddenStates;
     }
 
-    private static GraphValue SelfAttention(GraphBuilder b, TinyPhi3VisionOptions options, WeightReader weights, GraphValue x, string prefix, string path)
+    // Shared with the phi4mm (SigLIP-shaped) encoder: attention over `tokens` tokens of width c, CLIP/SigLIP weight names.
+    internal static GraphValue SelfAttention(GraphBuilder b, WeightReader weights, GraphValue x, int c, int heads, int tokens, VisionAttentionKind kind, string prefix, string path)
     {
-        int c = options.VisionHiddenSize, heads = options.VisionHeads, headSize = c / heads;
+        int headSize = c / heads;
 
         // Both variants draw the same weights in the same order, so they compute the same function.
         GraphValue q = Dense(b, weights, x, c, c, $"{prefix}.q_proj", $"{path}/q_proj");
@@ -115,19 +116,19 @@ internal static class VisionGraph
         GraphValue v = Dense(b, weights, x, c, c, $"{prefix}.v_proj", $"{path}/v_proj");
 
         GraphValue context;
-        if (options.VisionAttention == VisionAttentionKind.MultiHeadAttention)
+        if (kind == VisionAttentionKind.MultiHeadAttention)
         {
             context = b.Op("MultiHeadAttention", [q, k, v], [NodeAttributes.Int("num_heads", heads)], $"{path}/MultiHeadAttention_output_0", domain: GraphBuilder.MicrosoftDomain);
         }
         else
         {
-            GraphValue qHeads = b.Transpose(b.Reshape(q, [0, Tokens, heads, headSize], $"{path}/Reshape_output_0"), [0, 2, 1, 3], $"{path}/Transpose_output_0");
-            GraphValue kHeads = b.Transpose(b.Reshape(k, [0, Tokens, heads, headSize], $"{path}/Reshape_1_output_0"), [0, 2, 3, 1], $"{path}/Transpose_1_output_0");
-            GraphValue vHeads = b.Transpose(b.Reshape(v, [0, Tokens, heads, headSize], $"{path}/Reshape_2_output_0"), [0, 2, 1, 3], $"{path}/Transpose_2_output_0");
+            GraphValue qHeads = b.Transpose(b.Reshape(q, [0, tokens, heads, headSize], $"{path}/Reshape_output_0"), [0, 2, 1, 3], $"{path}/Transpose_output_0");
+            GraphValue kHeads = b.Transpose(b.Reshape(k, [0, tokens, heads, headSize], $"{path}/Reshape_1_output_0"), [0, 2, 3, 1], $"{path}/Transpose_1_output_0");
+            GraphValue vHeads = b.Transpose(b.Reshape(v, [0, tokens, heads, headSize], $"{path}/Reshape_2_output_0"), [0, 2, 1, 3], $"{path}/Transpose_2_output_0");
             GraphValue scores = b.Mul(b.MatMul(qHeads, kHeads, $"{path}/MatMul_output_0"), b.Scalar(1f / MathF.Sqrt(headSize)), $"{path}/Mul_output_0");
-            GraphValue probabilities = b.Softmax(scores, -1, $"{path}/Softmax_output_0"); // [n, heads, 577, 577]
+            GraphValue probabilities = b.Softmax(scores, -1, $"{path}/Softmax_output_0"); // [n, heads, tokens, tokens]
             context = b.MatMul(probabilities, vHeads, $"{path}/MatMul_1_output_0");
-            context = b.Reshape(b.Transpose(context, [0, 2, 1, 3], $"{path}/Transpose_3_output_0"), [0, Tokens, c], $"{path}/Reshape_3_output_0");
+            context = b.Reshape(b.Transpose(context, [0, 2, 1, 3], $"{path}/Transpose_3_output_0"), [0, tokens, c], $"{path}/Reshape_3_output_0");
         }
 
         return Dense(b, weights, context, c, c, $"{prefix}.out_proj", $"{path}/out_proj");
@@ -135,14 +136,14 @@ internal static class VisionGraph
 
     // A PyTorch Linear as exported: MatMul by the [in, out] weight "{prefix}.weight", then Add of "{prefix}.bias".
     // Weights of variance 1 / in keep activations near unit scale, so attention is far from uniform.
-    private static GraphValue Dense(GraphBuilder b, WeightReader weights, GraphValue x, int inFeatures, int outFeatures, string prefix, string path)
+    internal static GraphValue Dense(GraphBuilder b, WeightReader weights, GraphValue x, int inFeatures, int outFeatures, string prefix, string path)
     {
         GraphValue weight = weights.Tensor(b, prefix + ".weight", [inFeatures, outFeatures], 1f / MathF.Sqrt(inFeatures));
         GraphValue bias = weights.Tensor(b, prefix + ".bias", [outFeatures], 0.02f);
         return b.Add(b.MatMul(x, weight, path + "/MatMul_output_0"), bias, path + "/Add_output_0");
     }
 
-    private static GraphValue LayerNorm(GraphBuilder b, WeightReader weights, GraphValue x, int width, string prefix, string path)
+    internal static GraphValue LayerNorm(GraphBuilder b, WeightReader weights, GraphValue x, int width, string prefix, string path)
     {
         GraphValue scale = weights.Tensor(b, $"{prefix}.weight", [width], 0.1f, mean: 1f);
         GraphValue bias = weights.Tensor(b, $"{prefix}.bias", [width], 0.1f);
@@ -150,7 +151,7 @@ internal static class VisionGraph
     }
 
     // [rows, cols, 4C] -> each row followed by the separator -> [rows * (cols + 1), 4C].
-    private static GraphValue WithRowSeparators(GraphBuilder b, GraphValue grid, GraphValue separator, GraphValue rows, int merged, string path)
+    internal static GraphValue WithRowSeparators(GraphBuilder b, GraphValue grid, GraphValue separator, GraphValue rows, int merged, string path)
     {
         GraphValue separatorShape = b.Concat(0, [rows, b.Int64s(1, merged)], $"{path}/separator_shape_output_0");
         GraphValue separators = b.Expand(b.Reshape(separator, [1, 1, merged]), separatorShape, $"{path}/Expand_output_0");
