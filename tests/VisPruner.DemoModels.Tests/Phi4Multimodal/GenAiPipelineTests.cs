@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using SkiaSharp;
+using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Tests.Conformance;
 using Xunit.Abstractions;
 
@@ -101,6 +102,55 @@ public sealed class GenAiPipelineTests : IDisposable
         int[] viaTokens = generator.GetSequence(0)[ids.Length..].ToArray();
         _output.WriteLine($"text only: {ids.Length} prompt ids, greedy {string.Join(" ", viaTokens)}");
         Assert.Equal(viaProcessor, viaTokens);
+    }
+
+    [Fact]
+    public void Two_images_are_processed_as_one_batch_padded_to_the_larger_crop_count()
+    {
+        using var model = new Model(_folder);
+        using var processor = new MultiModalProcessor(model);
+        using var images = Images.Load([WriteImage(448, 448), WriteImage(900, 500)]);
+        using NamedTensors inputs = processor.ProcessImages($"<|user|><|image_1|><|image_2|>{Question}<|end|><|assistant|>", images);
+
+        long[] counts = GenAiProcessorOutputs.Read<long>(inputs, "num_image_tokens").Data;
+        (long[] pixelShape, _) = GenAiProcessorOutputs.Read<float>(inputs, "pixel_values");
+        (long[] maskShape, float[] mask) = GenAiProcessorOutputs.Read<float>(inputs, "image_attention_mask");
+        (long[] sizesShape, long[] sizes) = GenAiProcessorOutputs.Read<long>(inputs, "image_sizes");
+        int[] ids = GenAiProcessorOutputs.Read<int>(inputs, "input_ids").Data;
+        _output.WriteLine($"448x448 + 900x500: num_image_tokens [{string.Join(", ", counts)}], pixel_values [{string.Join(", ", pixelShape)}], " +
+            $"image_attention_mask [{string.Join(", ", maskShape)}], image_sizes [{string.Join(", ", sizesShape)}] = [{string.Join(", ", sizes)}]");
+        Assert.Equal([HuggingFaceImageTokens(448, 448), HuggingFaceImageTokens(900, 500)], counts);
+        Assert.Equal(counts.Sum(), ids.Count(id => id == ImageTokenId));
+        Assert.Equal([2L, 7, 3, 448, 448], pixelShape);
+        Assert.Equal([2L, 7, 32, 32], maskShape);
+        Assert.Equal([448L, 448, 896, 1344], sizes);
+        // The first image's 5 padding crops are marked all ones, not zeros: only image_sizes tells a vision model which
+        // crops are real (the demo's and, as published, Hugging Face's vision model read the crop count from it).
+        Assert.Equal(5 * 32 * 32, mask.Skip(2 * 32 * 32).Take(5 * 32 * 32).Sum());
+    }
+
+    [Fact]
+    public void The_tokenizer_config_chat_template_renders_what_the_engine_template_renders()
+    {
+        using var model = new Model(_folder);
+        using var tokenizer = new Tokenizer(model);
+        string template = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "tokenizer_config.json"))).RootElement.GetProperty("chat_template").GetString()!;
+        const string messages = """[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is this?"}, {"role": "assistant", "content": "A cat."}, {"role": "user", "content": "Sure?"}]""";
+
+        string rendered = tokenizer.ApplyChatTemplate(template, messages, null, true);
+
+        string ours = new Phi4MultimodalChatTemplate().Render(
+        [
+            new ChatTurn(TurnRole.System, "Be brief."), new ChatTurn(TurnRole.User, "What is this?"),
+            new ChatTurn(TurnRole.Assistant, "A cat."), new ChatTurn(TurnRole.User, "Sure?"),
+        ]).Text;
+        Assert.Equal(ours, rendered);
+
+        // Chat markers are single tokens at Phi-4's ids, and no BOS is added.
+        using Sequences sequences = tokenizer.Encode(ours);
+        int[] ids = sequences[0].ToArray();
+        Assert.Equal(200022, ids[0]); // <|system|>
+        Assert.Equal(200019, ids[^1]); // <|assistant|>
     }
 
     [Fact]
