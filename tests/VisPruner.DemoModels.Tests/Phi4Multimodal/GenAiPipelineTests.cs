@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using SkiaSharp;
@@ -151,6 +152,37 @@ public sealed class GenAiPipelineTests : IDisposable
         int[] ids = sequences[0].ToArray();
         Assert.Equal(200022, ids[0]); // <|system|>
         Assert.Equal(200019, ids[^1]); // <|assistant|>
+    }
+
+    [Fact]
+    public void A_caller_s_num_image_tokens_set_before_the_inputs_sizes_the_vision_output()
+    {
+        using var model = new Model(_folder);
+        using var processor = new MultiModalProcessor(model);
+        using var images = Images.Load([WriteImage(448, 448)]);
+        using NamedTensors inputs = processor.ProcessImages($"<|user|><|image_1|>{Question}<|end|><|assistant|>", images);
+        using var parameters = new GeneratorParams(model);
+        parameters.SetSearchOption("max_length", 600);
+        using var generator = new Generator(model, parameters);
+        long[] pruned = [500]; // the processor says 545
+        GCHandle pin = GCHandle.Alloc(pruned, GCHandleType.Pinned);
+        try
+        {
+            using var count = new Tensor(pin.AddrOfPinnedObject(), [1], ElementType.int64);
+            generator.SetModelInput("num_image_tokens", count);
+
+            // GenAI pre-allocates image_features from the caller's count, so the unpruned vision model's 545 rows are refused
+            // (a pruning path must keep that count, the vision rows and the 200010 placeholders equal). SetInputs itself runs
+            // the vision model: the error comes from it, not from the first GenerateNextToken.
+            var error = Assert.Throws<OnnxRuntimeGenAIException>(() => generator.SetInputs(inputs));
+            _output.WriteLine(error.Message);
+            Assert.Contains("'image_features'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("{500,64}", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            pin.Free();
+        }
     }
 
     [Fact]
