@@ -13,23 +13,23 @@ internal static class Phi4ConfigFiles
     public static byte[] GenAiConfig(TinyPhi4MultimodalModelInfo info)
     {
         TinyPhi4MultimodalOptions o = info.Options;
-        return ConfigFiles.Write(w =>
+        return ConfigJson.Write(w =>
         {
             w.WriteStartObject("model");
             w.WriteNumber("bos_token_id", info.BosTokenId);
             w.WriteNumber("context_length", o.ContextLength);
-            ConfigFiles.WriteDecoder(w, o, TinyPhi4MultimodalModel.DecoderFileName);
+            ConfigJson.WriteDecoder(w, o, TinyPhi4MultimodalModel.DecoderFileName);
             w.WriteStartObject("embedding");
             w.WriteString("filename", TinyPhi4MultimodalModel.EmbeddingFileName);
-            ConfigFiles.WriteNames(w, "inputs", [("input_ids", "input_ids"), ("image_features", "image_features"), .. o.WithSpeech ? [("audio_features", "audio_features")] : Array.Empty<(string, string)>()]);
-            ConfigFiles.WriteNames(w, "outputs", ("inputs_embeds", "inputs_embeds"));
+            ConfigJson.WriteNames(w, "inputs", [("input_ids", "input_ids"), ("image_features", "image_features"), .. o.WithSpeech ? [("audio_features", "audio_features")] : Array.Empty<(string, string)>()]);
+            ConfigJson.WriteNames(w, "outputs", ("inputs_embeds", "inputs_embeds"));
             w.WriteEndObject();
             w.WriteStartObject("vision");
             w.WriteString("filename", TinyPhi4MultimodalModel.VisionFileName);
             w.WriteString("config_filename", TinyPhi4MultimodalModel.VisionProcessorFileName);
-            ConfigFiles.WriteNames(w, "inputs",
+            ConfigJson.WriteNames(w, "inputs",
                 ("pixel_values", "pixel_values"), ("attention_mask", "image_attention_mask"), ("image_sizes", "image_sizes"));
-            ConfigFiles.WriteNames(w, "outputs", ("image_features", "image_features"));
+            ConfigJson.WriteNames(w, "outputs", ("image_features", "image_features"));
             w.WriteEndObject();
             if (!o.WithSpeech)
             {
@@ -45,10 +45,10 @@ internal static class Phi4ConfigFiles
                 w.WriteStartObject("speech");
                 w.WriteString("filename", TinyPhi4MultimodalModel.SpeechFileName);
                 w.WriteString("config_filename", TinyPhi4MultimodalModel.SpeechProcessorFileName);
-                ConfigFiles.WriteNames(w, "inputs",
+                ConfigJson.WriteNames(w, "inputs",
                     ("audio_embeds", "audio_embeds"), ("attention_mask", "audio_attention_mask"), ("audio_sizes", "audio_sizes"),
                     ("audio_projection_mode", "audio_projection_mode"));
-                ConfigFiles.WriteNames(w, "outputs", ("audio_features", "audio_features"));
+                ConfigJson.WriteNames(w, "outputs", ("audio_features", "audio_features"));
                 w.WriteEndObject();
             }
 
@@ -63,28 +63,28 @@ internal static class Phi4ConfigFiles
             w.WriteString("type", "phi4mm");
             w.WriteNumber("vocab_size", info.VocabularySize);
             w.WriteEndObject();
-            ConfigFiles.WriteSearch(w, o.MaxLength, o.PastPresentShareBuffer);
+            ConfigJson.WriteSearch(w, o.MaxLength, o.PastPresentShareBuffer);
         });
     }
 
-    public static byte[] VisionProcessorConfig(int dynamicHd) => ConfigFiles.Write(w =>
+    public static byte[] VisionProcessorConfig(int dynamicHd) => ConfigJson.Write(w =>
     {
         w.WriteStartObject("processor");
         w.WriteString("name", "phi_4_vision_processor");
         w.WriteStartArray("transforms");
-        ConfigFiles.WriteOperation(w, "decode_image", "DecodeImage", null, attrs => attrs.WriteString("color_space", "RGB"));
-        ConfigFiles.WriteOperation(w, "phi4_vision_dynamic_preprocess", "Phi4VisionDynamicPreprocess", null, attrs =>
+        ConfigJson.WriteOperation(w, "decode_image", "DecodeImage", null, attrs => attrs.WriteString("color_space", "RGB"));
+        ConfigJson.WriteOperation(w, "phi4_vision_dynamic_preprocess", "Phi4VisionDynamicPreprocess", null, attrs =>
         {
             attrs.WriteNumber("dynamic_hd", dynamicHd);
             attrs.WriteNumber("dyhd_base_resolution", Phi4VisionGraph.CropSize);
         });
-        ConfigFiles.WriteOperation(w, "rescale", "Rescale", null, null, [":0"]);
-        ConfigFiles.WriteOperation(w, "normalize", "Normalize", null, attrs =>
+        ConfigJson.WriteOperation(w, "rescale", "Rescale", null, null, [":0"]);
+        ConfigJson.WriteOperation(w, "normalize", "Normalize", null, attrs =>
         {
             WriteFloats(attrs, "mean", 0.5f, 0.5f, 0.5f);
             WriteFloats(attrs, "std", 0.5f, 0.5f, 0.5f);
         });
-        ConfigFiles.WriteOperation(w, "phi4_vision_processor", "Phi4VisionProcessor", null, attrs =>
+        ConfigJson.WriteOperation(w, "phi4_vision_processor", "Phi4VisionProcessor", null, attrs =>
         {
             attrs.WriteNumber("dyhd_base_resolution", Phi4VisionGraph.CropSize);
             attrs.WriteString("interpolation", "CUBIC");
@@ -95,18 +95,18 @@ internal static class Phi4ConfigFiles
     });
 
     // The published log-mel front end (8 and 16 kHz), so the processor GenAI builds for the folder is the published one.
-    public static byte[] SpeechProcessorConfig() => ConfigFiles.Write(w =>
+    public static byte[] SpeechProcessorConfig() => ConfigJson.Write(w =>
     {
         w.WriteStartObject("feature_extraction");
         w.WriteStartArray("sequence");
-        ConfigFiles.WriteOperation(w, "audio_decoder", "AudioDecoderEx", null, attrs =>
+        ConfigJson.WriteOperation(w, "audio_decoder", "AudioDecoderEx", null, attrs =>
         {
             attrs.WriteStartArray("target_sample_rates");
             attrs.WriteNumberValue(8000);
             attrs.WriteNumberValue(16000);
             attrs.WriteEndArray();
         });
-        ConfigFiles.WriteOperation(w, "phi_4_audio_embed", "Phi4AudioEmbed", null, attrs =>
+        ConfigJson.WriteOperation(w, "phi_4_audio_embed", "Phi4AudioEmbed", null, attrs =>
         {
             attrs.WriteNumber("audio_compression_rate", SpeechGraph.CompressionRate);
             WriteFrontEnd(attrs, "stft_normal", "logmel", nFft: 512, frameLength: 400, hopLength: 160);

@@ -52,18 +52,18 @@ internal static class Phi4VisionGraph
         (GraphValue usefulRows, GraphValue usefulColumns) = UsefulExtent(b, masks, cropCount, grid, gridTokens);
         subCrops = b.Op("Slice", [subCrops, b.Int64s(0, 0), b.Concat(0, [usefulRows, usefulColumns], "/hd/useful/ends_output_0"), b.Int64s(0, 1)],
             name: "/hd/useful/Slice_output_0");
-        GraphValue subRows = VisionGraph.WithRowSeparators(b, subCrops, subSeparator, usefulRows, c, "/hd/sub_crops");
+        GraphValue subRows = VisionBlocks.WithRowSeparators(b, subCrops, subSeparator, usefulRows, c, "/hd/sub_crops");
 
         // The global view: 16 x 16 tokens, each row closed by sub_GN.
         GraphValue globalView = b.Reshape(b.Slice(features, [0], [1], [0], name: "/hd/global/Slice_output_0"), [PooledPerSide, PooledPerSide, c], "/hd/global/Reshape_output_0");
-        GraphValue globalRows = VisionGraph.WithRowSeparators(b, globalView, subSeparator, b.Int64s(PooledPerSide), c, "/hd/global");
+        GraphValue globalRows = VisionBlocks.WithRowSeparators(b, globalView, subSeparator, b.Int64s(PooledPerSide), c, "/hd/global");
 
         GraphValue sequence = b.Concat(0, [subRows, globalSeparator, globalRows], "/hd/Concat_output_0"); // sub_glb order
 
         // Projector: Linear(C -> H), GELU, Linear(H -> H).
-        GraphValue projected = VisionGraph.Dense(b, weights, sequence, c, hidden, "img_projection.0", "/img_projection/img_projection.0");
+        GraphValue projected = VisionBlocks.Dense(b, weights, sequence, c, hidden, "img_projection.0", "/img_projection/img_projection.0");
         projected = b.Gelu(projected, name: "/img_projection/img_projection.1/Gelu_output_0");
-        projected = VisionGraph.Dense(b, weights, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
+        projected = VisionBlocks.Dense(b, weights, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
         b.Output("image_features", projected, "num_image_tokens", hidden);
         return ExportNaming.NameNodesAfterOutputs(b.Build());
     }
@@ -85,14 +85,14 @@ internal static class Phi4VisionGraph
         for (int layer = 0; layer < options.VisionLayers; layer++)
         {
             string prefix = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
-            GraphValue normed = VisionGraph.LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm1", $"{path}/layer_norm1");
-            GraphValue attention = VisionGraph.SelfAttention(b, weights, normed, c, options.VisionHeads, Patches, options.VisionAttention, prefix + ".self_attn", path + "/self_attn");
+            GraphValue normed = VisionBlocks.LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm1", $"{path}/layer_norm1");
+            GraphValue attention = VisionBlocks.SelfAttention(b, weights, normed, c, options.VisionHeads, Patches, options.VisionAttention, prefix + ".self_attn", path + "/self_attn");
             hiddenStates = b.Add(hiddenStates, attention, $"{path}/Add_output_0");
 
-            normed = VisionGraph.LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm2", $"{path}/layer_norm2");
-            GraphValue mlp = VisionGraph.Dense(b, weights, normed, c, options.VisionIntermediateSize, $"{prefix}.mlp.fc1", $"{path}/mlp/fc1");
+            normed = VisionBlocks.LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm2", $"{path}/layer_norm2");
+            GraphValue mlp = VisionBlocks.Dense(b, weights, normed, c, options.VisionIntermediateSize, $"{prefix}.mlp.fc1", $"{path}/mlp/fc1");
             mlp = b.Gelu(mlp, tanhApproximation: true, name: $"{path}/mlp/activation_fn/Gelu_output_0");
-            mlp = VisionGraph.Dense(b, weights, mlp, options.VisionIntermediateSize, c, $"{prefix}.mlp.fc2", $"{path}/mlp/fc2");
+            mlp = VisionBlocks.Dense(b, weights, mlp, options.VisionIntermediateSize, c, $"{prefix}.mlp.fc2", $"{path}/mlp/fc2");
             hiddenStates = b.Add(hiddenStates, mlp, $"{path}/Add_1_output_0");
         }
 

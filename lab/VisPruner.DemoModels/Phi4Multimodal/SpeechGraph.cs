@@ -25,7 +25,7 @@ internal static class SpeechGraph
         b.Input("audio_projection_mode", OnnxDataType.Int64, 1);
 
         GraphValue stacked = b.Reshape(audioEmbeds, [-1, CompressionRate * MelBins], "/encoder/stack/Reshape_output_0");
-        GraphValue projected = VisionGraph.Dense(b, weights, stacked, CompressionRate * MelBins, hidden, "audio_projection", "/audio_projection");
+        GraphValue projected = VisionBlocks.Dense(b, weights, stacked, CompressionRate * MelBins, hidden, "audio_projection", "/audio_projection");
         b.Output("audio_features", projected, "num_audio_tokens", hidden);
         return ExportNaming.NameNodesAfterOutputs(b.Build());
     }

@@ -148,7 +148,7 @@ internal sealed class DemoTokenizer
 
     public byte[] TokenizerJson()
     {
-        return ConfigFiles.Write(w =>
+        return ConfigJson.Write(w =>
         {
             w.WriteString("version", "1.0");
             w.WriteNull("truncation");
@@ -259,7 +259,7 @@ internal sealed class DemoTokenizer
 
     public byte[] TokenizerConfigJson()
     {
-        return ConfigFiles.Write(w =>
+        return ConfigJson.Write(w =>
         {
             w.WriteBoolean("add_bos_token", _addBos);
             w.WriteBoolean("add_eos_token", false);
