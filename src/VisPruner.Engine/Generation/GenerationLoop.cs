@@ -75,7 +75,7 @@ internal sealed class GenerationLoop : IDisposable
         try
         {
             long prefillStart = Stopwatch.GetTimestamp();
-            _prefill.Append(generator, ids, reusedTokens, cancellationToken);
+            _prefill.Append(generator, ids, reusedTokens, prompt.ImagesEnd, cancellationToken);
             TimeSpan prefill = Stopwatch.GetElapsedTime(prefillStart);
 
             using ReplyDecoder text = _model.CreateReplyDecoder();

@@ -40,7 +40,7 @@ internal sealed class GenAiModel : IDisposable
     public static GenAiModel Load(string folder, GenAiConfig config, MultimodalEngineOptions options)
     {
         VisionConfig vision = config.Model.Vision
-            ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", "is missing; phi3v folders have a vision model.");
+            ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", $"is missing; {config.Model.Type} folders have a vision model.");
         byte[] stub = VisionStub.Build(vision.ImageFeaturesName, config.Model.Decoder.HiddenSize);
         Model? model = null;
         Tokenizer? markup = null;

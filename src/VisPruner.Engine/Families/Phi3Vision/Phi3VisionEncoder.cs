@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using VisPruner.Engine.Caching;
+using VisPruner.Engine.Families;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Imaging;
 using VisPruner.Imaging.Phi3Vision;
@@ -120,14 +121,7 @@ internal sealed class Phi3VisionEncoder : IDisposable
 }
 
 /// <summary>An image between the two phases: its cache key, its bytes, its layout and, if cached, its features.</summary>
-internal sealed record ImageJob(string Key, RequestImage Image, Phi3VisionImageLayout Layout, EncodedImage? Cached);
-
-/// <summary>Time and cache counts accumulated while encoding a request's images.</summary>
-internal sealed class EncodeTiming
+internal sealed record ImageJob(string Key, RequestImage Image, Phi3VisionImageLayout Layout, EncodedImage? Cached) : IPlannedImage
 {
-    public TimeSpan Preprocessing { get; set; }
-
-    public TimeSpan Vision { get; set; }
-
-    public int CachedImages { get; set; }
+    public bool IsCached => Cached is not null;
 }
