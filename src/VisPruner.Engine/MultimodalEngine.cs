@@ -223,6 +223,9 @@ public sealed partial class MultimodalEngine : IDisposable
     /// <param name="pruning">The pruning setting; null for the engine's default.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The image's token layout and the kept rows.</returns>
+    /// <exception cref="NotSupportedException">
+    /// The model family's token layout has no description yet: selections are described for <c>phi3v</c> only.
+    /// </exception>
     public async Task<Pruning.VisualTokenSelection> SelectVisualTokensAsync(
         ImageInput image, Pruning.VisualTokenPruningOptions? pruning = null, CancellationToken cancellationToken = default)
     {

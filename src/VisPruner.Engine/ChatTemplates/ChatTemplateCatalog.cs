@@ -8,7 +8,7 @@ namespace VisPruner.Engine.ChatTemplates;
 /// </summary>
 internal static class ChatTemplateCatalog
 {
-    private static readonly IChatTemplate[] Known = [.. ModelFamilies.Templates, new Phi4MultimodalChatTemplate(), new Qwen25VisionChatTemplate()];
+    private static readonly IChatTemplate[] Known = [.. ModelFamilies.Templates, new Qwen25VisionChatTemplate()];
 
     /// <summary>The genai_config.json model types that have a template.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } = Known.Select(t => t.ModelType).ToArray();

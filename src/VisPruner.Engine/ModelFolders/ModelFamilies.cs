@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using VisPruner.Engine.Families;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Phi3Vision;
+using VisPruner.Engine.Phi4Multimodal;
 using VisPruner.Engine.Runtime;
 
 namespace VisPruner.Engine.ModelFolders;
@@ -12,10 +13,11 @@ internal static class ModelFamilies
     private static readonly IModelFamily[] Registered =
     [
         new Phi3VisionFamily(),
+        new Phi4MultimodalFamily(),
     ];
 
     // Families whose folders follow the same decoder layout and are planned next.
-    private static readonly string[] Planned = ["phi4mm", "qwen2_5_vl", "gemma3"];
+    private static readonly string[] Planned = ["qwen2_5_vl", "gemma3"];
 
     /// <summary>Gets the model types the engine runs.</summary>
     public static IReadOnlyCollection<string> Supported { get; } = [.. Registered.Select(f => f.ModelType)];

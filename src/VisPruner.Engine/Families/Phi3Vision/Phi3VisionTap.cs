@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging;
+using VisPruner.Engine.Families;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
@@ -59,7 +60,7 @@ internal sealed partial class Phi3VisionTap
         if (attention is null)
         {
             LogNoTap(logger, fileName);
-            return (CreateSession(path, model, engineOptions), new Phi3VisionTap(TapKind.None, [], 0, 0));
+            return (VisionSessions.Create(path, model, engineOptions), new Phi3VisionTap(TapKind.None, [], 0, 0));
         }
 
         if (attention.OpType == "Softmax")
@@ -88,22 +89,7 @@ internal sealed partial class Phi3VisionTap
             tap = new Phi3VisionTap(TapKind.MultiHeadAttention, [attention.Input[0], attention.Input[1]], heads, scale);
         }
 
-        return (CreateSession(path, model, engineOptions), tap);
-    }
-
-    // The rewritten graph is loaded from memory; its external weights (.onnx.data) stay next to the original file.
-    private static InferenceSession CreateSession(string path, ModelProto model, MultimodalEngineOptions engineOptions)
-    {
-        using SessionOptions options = ExecutionProviderSetup.CreateSessionOptions(engineOptions);
-        options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(path))!);
-        try
-        {
-            return new InferenceSession(OnnxModelFile.ToBytes(model), options);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelFolderException(Path.GetFileName(path), null, $"ONNX Runtime cannot load the vision model (or its external data): {ex.Message}", ex);
-        }
+        return (VisionSessions.Create(path, model, engineOptions), tap);
     }
 
     /// <summary>
