@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using VisPruner.Engine.ChatTemplates;
-using VisPruner.Engine.Families;
+using VisPruner.Engine.Phi4Multimodal;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
@@ -158,21 +158,23 @@ public sealed class Phi4MultimodalConformanceTests(Phi4MultimodalFolder folder, 
         return view;
     }
 
-    /// <summary>The engine's vision session run on GenAI's own vision inputs for one image.</summary>
+    /// <summary>The engine's vision session (tap rewrite included) run on GenAI's own vision inputs for one image.</summary>
     private float[] VisionFeatures(GenAiConfig config, NamedTensors inputs)
     {
         VisionConfig vision = config.Model.Vision!;
-        string path = System.IO.Path.Combine(folder.Path, vision.FileName);
-        using InferenceSession session = VisionSessions.Create(path, OnnxFiles.LoadDeclarations(path), new MultimodalEngineOptions());
-        (long[] pixelShape, float[] pixels) = GenAiProcessorOutputs.Read<float>(inputs, "pixel_values");
-        (long[] maskShape, float[] mask) = GenAiProcessorOutputs.Read<float>(inputs, "image_attention_mask");
-        (long[] sizesShape, long[] sizes) = GenAiProcessorOutputs.Read<long>(inputs, "image_sizes");
-        using var pixelTensor = OrtValue.CreateTensorValueFromMemory(pixels, pixelShape);
-        using var maskTensor = OrtValue.CreateTensorValueFromMemory(mask, maskShape);
-        using var sizesTensor = OrtValue.CreateTensorValueFromMemory(sizes, sizesShape);
-        using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(
-            runOptions, [vision.PixelValuesName, "image_attention_mask", vision.ImageSizesName], [pixelTensor, maskTensor, sizesTensor], [vision.ImageFeaturesName]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        (InferenceSession session, _) = Phi4MultimodalTap.Load(System.IO.Path.Combine(folder.Path, vision.FileName), new MultimodalEngineOptions(), NullLogger.Instance);
+        using (session)
+        {
+            (long[] pixelShape, float[] pixels) = GenAiProcessorOutputs.Read<float>(inputs, "pixel_values");
+            (long[] maskShape, float[] mask) = GenAiProcessorOutputs.Read<float>(inputs, "image_attention_mask");
+            (long[] sizesShape, long[] sizes) = GenAiProcessorOutputs.Read<long>(inputs, "image_sizes");
+            using var pixelTensor = OrtValue.CreateTensorValueFromMemory(pixels, pixelShape);
+            using var maskTensor = OrtValue.CreateTensorValueFromMemory(mask, maskShape);
+            using var sizesTensor = OrtValue.CreateTensorValueFromMemory(sizes, sizesShape);
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(
+                runOptions, [vision.PixelValuesName, "image_attention_mask", vision.ImageSizesName], [pixelTensor, maskTensor, sizesTensor], [vision.ImageFeaturesName]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using VisPruner.Engine.Pruning;
 using VisPruner.Imaging.Phi3Vision;
 using VisPruner.Selection;
@@ -30,7 +29,7 @@ internal static class Phi3VisionTokenPruner
         }
 
         int[] rowOf = ContentRows(layout);
-        IVisualTokenSelector selector = CreateSelector(options);
+        IVisualTokenSelector selector = ContentSelection.CreateSelector(options);
         var kept = new bool[rows];
         if (options.SelectPerCrop)
         {
@@ -56,38 +55,9 @@ internal static class Phi3VisionTokenPruner
     private static void Select(
         EncodedImage image, int hidden, VisualTokenPruningOptions options, IVisualTokenSelector selector, ReadOnlySpan<int> rowOf, int first, int budget, bool[] kept)
     {
-        if (budget == 0)
-        {
-            return;
-        }
-
-        int count = rowOf.Length;
-        var features = new float[count * hidden];
-        var importance = new float[count];
-        for (int m = 0; m < count; m++)
-        {
-            image.Features.AsSpan(rowOf[m] * hidden, hidden).CopyTo(features.AsSpan(m * hidden, hidden));
-        }
-
-        if (image.CropImportance is { } attention && options.Importance != ImportanceSignal.FeatureNorm)
-        {
-            attention.AsSpan(first, count).CopyTo(importance);
-        }
-        else
-        {
-            for (int m = 0; m < count; m++)
-            {
-                importance[m] = TensorPrimitives.Norm<float>(features.AsSpan(m * hidden, hidden));
-            }
-        }
-
         // Crops stack vertically as 12-wide grids, so the uniform selector spreads over every crop.
-        var chosen = new int[budget];
-        selector.SelectTokens(new VisualTokens<float>(features, hidden, importance, Side), budget, chosen);
-        foreach (int m in chosen)
-        {
-            kept[rowOf[m]] = true;
-        }
+        ReadOnlySpan<float> attention = image.CropImportance is { } cls ? cls.AsSpan(first, rowOf.Length) : default;
+        ContentSelection.Select(selector, image.Features, hidden, rowOf, attention, options, Side, budget, kept);
     }
 
     /// <summary>Splits the budget over crops: in proportion to their (equal) token counts, or with a share reserved for the global view.</summary>
@@ -110,16 +80,6 @@ internal static class Phi3VisionTokenPruner
         perCrop[0] += rest;
         return perCrop;
     }
-
-    private static IVisualTokenSelector CreateSelector(VisualTokenPruningOptions options) => options.Selector switch
-    {
-        VisualTokenSelectorKind.VisPruner => new VisPrunerSelector(options.ImportantRatio),
-        VisualTokenSelectorKind.ClsAttentionTopK => new ClsAttentionTopKSelector(),
-        VisualTokenSelectorKind.DivPrune => new DivPruneSelector(),
-        VisualTokenSelectorKind.Uniform => new UniformSpatialSelector(),
-        VisualTokenSelectorKind.Random => new RandomSelector(options.RandomSeed),
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Selector, "Unknown selector."),
-    };
 
     /// <summary>Maps (crop, merged position) to the feature row that holds it.</summary>
     private static int[] ContentRows(Phi3VisionImageLayout layout)

@@ -19,19 +19,24 @@ namespace VisPruner.Engine.Phi4Multimodal;
 internal sealed class Phi4MultimodalEncoder : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly Phi4MultimodalTap _tap;
     private readonly VisionConfig _config;
     private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
     private readonly Phi4MultimodalImageProcessor _processor;
     private readonly ImageDecoderOptions _decoderOptions;
     private readonly BoundedLruCache<string, Phi4EncodedImage>? _cache;
     private readonly int _hidden;
 
     public Phi4MultimodalEncoder(
-        InferenceSession session, VisionConfig config, string attentionMaskName, Phi4MultimodalImageProcessor processor, int hidden, MultimodalEngineOptions options)
+        InferenceSession session, Phi4MultimodalTap tap, VisionConfig config, string attentionMaskName, Phi4MultimodalImageProcessor processor, int hidden,
+        MultimodalEngineOptions options)
     {
         _session = session;
+        _tap = tap;
         _config = config;
         _inputNames = [config.PixelValuesName, attentionMaskName, config.ImageSizesName];
+        _outputNames = [config.ImageFeaturesName, .. tap.OutputNames];
         _processor = processor;
         _hidden = hidden;
         _decoderOptions = RequestImages.DecoderOptions(options.ImageLimits);
@@ -75,10 +80,11 @@ internal sealed class Phi4MultimodalEncoder : IDisposable
         timing.Preprocessing += Stopwatch.GetElapsedTime(start, encoderStart);
 
         float[] features;
+        float[]? cropImportance = null;
         using (OrtValue pixels = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.PixelValues, [.. inputs.PixelValuesShape]))
         using (OrtValue mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputs.AttentionMask, [.. inputs.AttentionMaskShape]))
         using (OrtValue sizes = OrtValue.CreateTensorValueFromMemory(inputs.ImageSizes.ToArray(), [1, 2]))
-        using (IDisposableReadOnlyCollection<OrtValue> outputs = OrtRuns.Run(_session, _inputNames, [pixels, mask, sizes], [_config.ImageFeaturesName], cancellationToken))
+        using (IDisposableReadOnlyCollection<OrtValue> outputs = OrtRuns.Run(_session, _inputNames, [pixels, mask, sizes], _outputNames, cancellationToken))
         {
             long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
             if (shape.Length != 2 || shape[0] != layout.NumImageTokens || shape[1] != _hidden)
@@ -89,15 +95,35 @@ internal sealed class Phi4MultimodalEncoder : IDisposable
             }
 
             features = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            if (_tap.IsAvailable)
+            {
+                cropImportance = PooledReceivedAttention(outputs[1], 1 + layout.CropCount);
+            }
         }
 
         timing.Vision += Stopwatch.GetElapsedTime(encoderStart);
-        var encoded = new Phi4EncodedImage(features, layout);
+        var encoded = new Phi4EncodedImage(features, layout, cropImportance);
         _cache?.Add(job.Key, encoded);
         return encoded;
     }
 
     public void Dispose() => _session.Dispose();
+
+    /// <summary>Per crop (global view first), the received attention of each pooled token: the sum over its 2 x 2 patches.</summary>
+    private static float[] PooledReceivedAttention(OrtValue tapOutput, int crops)
+    {
+        const int side = Phi4MultimodalImageLayout.MaskSide, patches = side * side;
+        var perPatch = new float[crops * patches];
+        Phi4MultimodalTap.Read(tapOutput, crops, patches, perPatch);
+        var pooled = new float[crops * Phi4MultimodalTokenPruner.TokensPerCrop];
+        for (int crop = 0; crop < crops; crop++)
+        {
+            Importance.PatchMerge.SumImportance<float>(
+                perPatch.AsSpan(crop * patches, patches), side, 2, pooled.AsSpan(crop * Phi4MultimodalTokenPruner.TokensPerCrop, Phi4MultimodalTokenPruner.TokensPerCrop));
+        }
+
+        return pooled;
+    }
 }
 
 /// <summary>An image between the two phases: its cache key, its bytes, its layout and, if cached, its features.</summary>
@@ -106,10 +132,13 @@ internal sealed record Phi4ImageJob(string Key, RequestImage Image, Phi4Multimod
     public bool IsCached => Cached is not null;
 }
 
-/// <summary>The vision encoder's output for one image: its feature rows [layout.NumImageTokens x hidden] and token layout.</summary>
-internal sealed record Phi4EncodedImage(float[] Features, Phi4MultimodalImageLayout Layout) : IEncodedImage
+/// <summary>
+/// The vision encoder's output for one image: its feature rows [layout.NumImageTokens x hidden], token layout, and, when
+/// the vision model's attention could be read, each crop's received attention per pooled token [crops x 256] (global view first).
+/// </summary>
+internal sealed record Phi4EncodedImage(float[] Features, Phi4MultimodalImageLayout Layout, float[]? CropImportance) : IEncodedImage
 {
     public int RowCount => Layout.NumImageTokens;
 
-    public long SizeInBytes => (long)Features.Length * sizeof(float);
+    public long SizeInBytes => ((long)Features.Length + (CropImportance?.Length ?? 0)) * sizeof(float);
 }

@@ -4,6 +4,7 @@ using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Families;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
+using VisPruner.Engine.Pruning;
 using VisPruner.Engine.Runtime;
 using VisPruner.Imaging.Phi4Multimodal;
 
@@ -11,7 +12,8 @@ namespace VisPruner.Engine.Phi4Multimodal;
 
 /// <summary>
 /// Phi-4-multimodal (<c>model.type</c> <c>phi4mm</c>), vision and text: a SigLIP encoder over the dynamic HD transform's
-/// 448-pixel crops, its features pooled 2 x 2 and projected in Hugging Face's <c>sub_glb</c> order; the processor
+/// 448-pixel crops, read through the attention each patch receives (it has no [CLS] token), its features pooled 2 x 2 and
+/// projected in Hugging Face's <c>sub_glb</c> order; the processor
 /// settings come from the vision section's <c>config_filename</c> (<c>vision_processor.json</c> as published). The speech
 /// model is loaded by ONNX Runtime GenAI with the folder; requests carry no audio.
 /// </summary>
@@ -48,14 +50,19 @@ internal sealed class Phi4MultimodalFamily : IModelFamily
             throw new ModelFolderException(vision.ConfigFileName, null, ex.Message, ex);
         }
 
-        string visionPath = Path.Combine(folder, vision.FileName);
-        InferenceSession session = VisionSessions.Create(visionPath, OnnxFiles.LoadDeclarations(ConfiguredFile.Require(visionPath)), options);
+        (InferenceSession session, Phi4MultimodalTap tap) = Phi4MultimodalTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
         {
+            if (!tap.IsAvailable && options.Pruning.Importance == ImportanceSignal.ClsAttention)
+            {
+                throw new ModelFolderException(vision.FileName, null,
+                    "has no unfused attention (Softmax) to read the attention each patch receives from, and Pruning.Importance is ClsAttention; choose Auto or FeatureNorm.");
+            }
+
             VisionTensors.Require(session, vision, vision.PixelValuesName, sections.AttentionMaskName, vision.ImageSizesName);
             int hidden = config.Model.Decoder.HiddenSize;
-            var encoder = new Phi4MultimodalEncoder(session, vision, sections.AttentionMaskName, new Phi4MultimodalImageProcessor(processorOptions), hidden, options);
-            return new ImagePromptPipeline<Phi4ImageJob, Phi4EncodedImage>(model, Template, new Phi4MultimodalStage(encoder), options.Pruning, hidden);
+            var encoder = new Phi4MultimodalEncoder(session, tap, vision, sections.AttentionMaskName, new Phi4MultimodalImageProcessor(processorOptions), hidden, options);
+            return new ImagePromptPipeline<Phi4ImageJob, Phi4EncodedImage>(model, Template, new Phi4MultimodalStage(encoder, hidden), options.Pruning, hidden);
         }
         catch
         {
