@@ -17,7 +17,7 @@ internal static class VisionStub
     /// <summary>The stub's input: the kept feature rows of every image of a request, in prompt order.</summary>
     public const string InputName = "vispruner_kept_image_features";
 
-    /// <summary>The input with each image's kept row count, which GenAI's phi3v pipeline reads.</summary>
+    /// <summary>The input with each image's kept row count, which GenAI's multimodal pipeline sizes the stub's output by.</summary>
     public const string ImageTokenCountsName = "num_image_tokens";
 
     /// <summary>Builds the stub's ONNX bytes.</summary>
