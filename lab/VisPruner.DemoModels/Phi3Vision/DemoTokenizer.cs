@@ -100,7 +100,7 @@ internal sealed class DemoTokenizer
 
     public byte[] TokenizerJson()
     {
-        return ConfigFiles.Write(w =>
+        return ConfigJson.Write(w =>
         {
             w.WriteString("version", "1.0");
             w.WriteNull("truncation");
@@ -204,7 +204,7 @@ internal sealed class DemoTokenizer
 
     public byte[] TokenizerConfigJson()
     {
-        return ConfigFiles.Write(w =>
+        return ConfigJson.Write(w =>
         {
             w.WriteBoolean("add_bos_token", true);
             w.WriteBoolean("add_eos_token", false);
