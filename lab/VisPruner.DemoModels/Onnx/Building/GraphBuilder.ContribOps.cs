@@ -6,7 +6,7 @@ internal sealed partial class GraphBuilder
     /// <summary>
     /// <c>com.microsoft.GroupQueryAttention</c>: causal attention of <paramref name="numHeads"/> query heads over
     /// <paramref name="kvNumHeads"/> shared key/value heads, appending the new keys and values to the cache; with a
-    /// <paramref name="localWindowSize"/> each query sees only that many most recent positions (sliding-window layers).
+    /// <paramref name="localWindowSize"/> each query sees only that many most recent positions, itself included (sliding-window layers).
     /// Query is <c>[batch, seq, numHeads * headSize]</c>, key/value <c>[batch, seq, kvNumHeads * headSize]</c>,
     /// past/present key/value <c>[batch, kvNumHeads, pastSeq|totalSeq, headSize]</c>, <paramref name="seqLensK"/>
     /// int32 <c>[batch]</c> (total length - 1), <paramref name="totalSequenceLength"/> an int32 scalar. With
