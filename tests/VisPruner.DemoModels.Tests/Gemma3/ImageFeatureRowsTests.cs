@@ -114,6 +114,24 @@ public sealed class ImageFeatureRowsTests : IDisposable
     }
 
     [Fact]
+    public void With_rank_2_two_images_run_when_the_caller_sets_the_total_count()
+    {
+        using var model = new Model(WriteFolder(rank: 2));
+        using var processor = new MultiModalProcessor(model);
+        using var images = Images.Load([WritePng(_folder, 640, 480), WritePng(_folder, 300, 500)]);
+        using NamedTensors inputs = processor.ProcessImages(Prompt(images: 2), images);
+        int promptLength = GenAiProcessorOutputs.Read<int>(inputs, "input_ids").Data.Length;
+        using var parameters = new GeneratorParams(model);
+        parameters.SetSearchOption("max_length", promptLength + GreedyTokens);
+        using var generator = new Generator(model, parameters);
+
+        // The processor's one count (256) would size [256, hidden] for the two images' 512 rows.
+        using IDisposable count = SetInput(generator, "num_image_tokens", [512L], [1], ElementType.int64);
+        generator.SetInputs(inputs);
+        Assert.Equal(GreedyTokens, Finish(generator, promptLength).Length);
+    }
+
+    [Fact]
     public void With_rank_3_a_text_only_request_runs_when_a_one_image_pixel_values_gives_the_batch_dimension()
     {
         using var model = new Model(WriteFolder(rank: 3));
