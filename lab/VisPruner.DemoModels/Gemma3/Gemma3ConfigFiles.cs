@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace VisPruner.DemoModels;
 
 /// <summary>Writes the JSON files of a gemma3 model folder: <c>genai_config.json</c> and <c>processor_config.json</c>.</summary>
@@ -64,18 +66,16 @@ internal static class Gemma3ConfigFiles
         ConfigJson.WriteOperation(w, "to_channel_first", "Permute3D", ExtensionsDomain, attrs =>
         {
             attrs.WriteStartArray("dims");
-            foreach (int dim in (int[])[2, 0, 1])
-            {
-                attrs.WriteNumberValue(dim);
-            }
-
+            attrs.WriteNumberValue(2);
+            attrs.WriteNumberValue(0);
+            attrs.WriteNumberValue(1);
             attrs.WriteEndArray();
         });
         w.WriteEndArray();
         w.WriteEndObject();
     });
 
-    private static void WriteTriple(System.Text.Json.Utf8JsonWriter w, string name, double value)
+    private static void WriteTriple(Utf8JsonWriter w, string name, double value)
     {
         w.WriteStartArray(name);
         for (int i = 0; i < 3; i++)
