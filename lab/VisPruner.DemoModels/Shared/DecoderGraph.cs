@@ -115,7 +115,7 @@ internal static class DecoderGraph
     // scales, as published exports name them; random codes are drawn directly (symmetric, zero point 8) and scaled so
     // outputs keep roughly unit variance, far faster than quantizing normal samples, which matters for bench-scale
     // models with tens of millions of weights; trained weights are quantized per block of 32.
-    private static GraphValue Projection(GraphBuilder b, WeightReader weights, DecoderWeightFormat format, GraphValue x, int inFeatures, int outFeatures, string name, string path)
+    internal static GraphValue Projection(GraphBuilder b, WeightReader weights, DecoderWeightFormat format, GraphValue x, int inFeatures, int outFeatures, string name, string path)
     {
         if (format == DecoderWeightFormat.FullPrecision)
         {
@@ -165,7 +165,7 @@ internal static class DecoderGraph
         weights.Tensor(b, name, [width], 0.05f, mean: 1f);
 
     // cos/sin of p * theta^(-2i / headSize), [maxLength, headSize / 2]: the caches GroupQueryAttention rotates with.
-    internal static (float[] Cos, float[] Sin) RotaryCaches(int maxLength, int headSize)
+    internal static (float[] Cos, float[] Sin) RotaryCaches(int maxLength, int headSize, double theta = RopeTheta)
     {
         int half = headSize / 2;
         var cos = new float[maxLength * half];
@@ -174,7 +174,7 @@ internal static class DecoderGraph
         {
             for (int i = 0; i < half; i++)
             {
-                double angle = p * Math.Pow(RopeTheta, -2.0 * i / headSize);
+                double angle = p * Math.Pow(theta, -2.0 * i / headSize);
                 cos[p * half + i] = (float)Math.Cos(angle);
                 sin[p * half + i] = (float)Math.Sin(angle);
             }

@@ -315,7 +315,7 @@ internal sealed class DemoTokenizer
         return [.. words];
     }
 
-    private static void WriteAddedToken(Utf8JsonWriter w, int id, string content, bool rstrip)
+    internal static void WriteAddedToken(Utf8JsonWriter w, int id, string content, bool rstrip)
     {
         w.WriteStartObject();
         w.WriteNumber("id", id);
@@ -328,7 +328,7 @@ internal sealed class DemoTokenizer
         w.WriteEndObject();
     }
 
-    private static void WriteReplace(Utf8JsonWriter w, string pattern, string content)
+    internal static void WriteReplace(Utf8JsonWriter w, string pattern, string content)
     {
         w.WriteStartObject();
         w.WriteString("type", "Replace");
@@ -339,7 +339,7 @@ internal sealed class DemoTokenizer
         w.WriteEndObject();
     }
 
-    private static void WriteTemplatePiece(Utf8JsonWriter w, string kind, string id)
+    internal static void WriteTemplatePiece(Utf8JsonWriter w, string kind, string id)
     {
         w.WriteStartObject();
         w.WriteStartObject(kind);
