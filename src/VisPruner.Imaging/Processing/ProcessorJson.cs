@@ -6,7 +6,11 @@ namespace VisPruner.Imaging.Processing;
 internal static class ProcessorJson
 {
     /// <summary>The <c>attrs</c> of the first transform whose operation type is <paramref name="type"/>, if any.</summary>
-    public static JsonElement? FindTransformAttrs(JsonElement root, string type)
+    public static JsonElement? FindTransformAttrs(JsonElement root, string type) =>
+        FindOperation(root, type) is { } op && op.TryGetProperty("attrs", out JsonElement attrs) && attrs.ValueKind == JsonValueKind.Object ? attrs : null;
+
+    /// <summary>The <c>operation</c> of the first transform whose type is <paramref name="type"/>, if any.</summary>
+    public static JsonElement? FindOperation(JsonElement root, string type)
     {
         if (!root.TryGetProperty("processor", out JsonElement processor) || processor.ValueKind != JsonValueKind.Object
             || !processor.TryGetProperty("transforms", out JsonElement transforms) || transforms.ValueKind != JsonValueKind.Array)
@@ -21,7 +25,7 @@ internal static class ProcessorJson
                 && op.TryGetProperty("type", out JsonElement opType) && opType.ValueKind == JsonValueKind.String
                 && opType.GetString() == type)
             {
-                return op.TryGetProperty("attrs", out JsonElement attrs) && attrs.ValueKind == JsonValueKind.Object ? attrs : null;
+                return op;
             }
         }
 
