@@ -27,6 +27,13 @@ internal interface IModelFamily
     /// <exception cref="FileNotFoundException">A file the configuration names is missing.</exception>
     void CheckFolder(string folder, GenAiConfig config);
 
+    /// <summary>
+    /// The rank of the embedding model's <c>image_features</c>, which the vision stub's output must have: 2 ([rows, hidden])
+    /// unless the family's folders declare otherwise. Called after <see cref="CheckFolder"/>.
+    /// </summary>
+    /// <exception cref="ModelFolderException">The embedding model declares an <c>image_features</c> the family cannot feed.</exception>
+    int ImageFeaturesRank(string folder, GenAiConfig config) => 2;
+
     /// <summary>Loads the family's image side (processor settings, vision encoder with its attention tap) around <paramref name="model"/>.</summary>
     Task<IMultimodalPipeline> LoadPipelineAsync(
         string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Pruning;
 
@@ -16,6 +17,16 @@ internal interface IVisionStage<TPlan, TEncoded> : IDisposable
 {
     /// <summary>The <c>input_ids</c> value of every placeholder of image <paramref name="imageNumber"/> (1-based).</summary>
     int PlaceholderId(int imageNumber);
+
+    /// <summary>
+    /// Gets what the prompt holds before each image's placeholders, in place of the template's image marker: nothing by
+    /// default; for Gemma 3, a blank line and <c>&lt;start_of_image&gt;</c>. Its text is tokenized together with the text
+    /// before it, as a processor tokenizes its expanded prompt.
+    /// </summary>
+    IReadOnlyList<PromptSegment> FrameBefore => [];
+
+    /// <summary>Gets what the prompt holds after each image's placeholders; its text is tokenized together with the text after it.</summary>
+    IReadOnlyList<PromptSegment> FrameAfter => [];
 
     /// <summary>From the header alone: the cached features, or the token count the image will have.</summary>
     TPlan Plan(RequestImage image, EncodeTiming timing);

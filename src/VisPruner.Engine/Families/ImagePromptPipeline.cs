@@ -9,8 +9,8 @@ namespace VisPruner.Engine.Families;
 /// <summary>
 /// The prompt side every family shares: the chat is rendered into template markup, message text and image slots; markup
 /// is tokenized with special tokens, text literally, and each image slot becomes a run of the family's placeholder id,
-/// one per kept feature row of that image, which GenAI's embedding model replaces by those rows. The family's
-/// <see cref="IVisionStage{TPlan, TEncoded}"/> encodes the images and chooses their rows.
+/// one per kept feature row of that image, which GenAI's embedding model replaces by those rows, inside the family's frame
+/// of tokens around them. The family's <see cref="IVisionStage{TPlan, TEncoded}"/> encodes the images and chooses their rows.
 /// </summary>
 internal sealed class ImagePromptPipeline<TPlan, TEncoded> : IMultimodalPipeline
     where TPlan : IPlannedImage
@@ -20,10 +20,15 @@ internal sealed class ImagePromptPipeline<TPlan, TEncoded> : IMultimodalPipeline
     private readonly IVisionStage<TPlan, TEncoded> _vision;
     private readonly VisualTokenPruningOptions _defaultPruning;
     private readonly int _hidden;
+    private readonly int[] _prefix;
 
-    public ImagePromptPipeline(GenAiModel model, IChatTemplate template, IVisionStage<TPlan, TEncoded> vision, VisualTokenPruningOptions defaultPruning, int hidden)
+    // prefix: the ids before every prompt, the tokenizer's own (GenAiModel.Prefix) when the family's template writes no BOS,
+    // none when it writes its BOS itself.
+    public ImagePromptPipeline(
+        GenAiModel model, IChatTemplate template, IVisionStage<TPlan, TEncoded> vision, VisualTokenPruningOptions defaultPruning, int hidden, int[] prefix)
     {
         _model = model;
+        _prefix = prefix;
         Template = template;
         _vision = vision;
         _defaultPruning = defaultPruning;
@@ -117,32 +122,43 @@ internal sealed class ImagePromptPipeline<TPlan, TEncoded> : IMultimodalPipeline
     }
 
     /// <summary>
-    /// Tokenizes the prompt into the token runs before, between and after its images: markup with special tokens, message
-    /// text literally, the tokenizer's prefix (BOS, for families whose tokenizer adds one) first.
+    /// Tokenizes the prompt into the token runs before, between and after its images' placeholders: the prefix first, markup
+    /// with special tokens, message text literally. Each image's frame (<see cref="IVisionStage{TPlan, TEncoded}.FrameBefore"/>
+    /// and <see cref="IVisionStage{TPlan, TEncoded}.FrameAfter"/>) goes around its placeholders, and adjacent text is encoded
+    /// as one run, as a family's processor tokenizes its expanded prompt text.
     /// </summary>
     private int[][] TokenizeAroundImages(RenderedPrompt rendered)
     {
         var chunks = new List<int[]>();
-        var chunk = new List<int>(_model.Prefix);
-        foreach (PromptSegment segment in rendered.Segments)
+        var chunk = new List<int>(_prefix);
+        var text = new System.Text.StringBuilder();
+        foreach (PromptSegment segment in rendered.Segments.SelectMany(Framed))
         {
-            switch (segment)
+            if (segment is ContentSegment content)
             {
-                case ImageSegment:
-                    chunks.Add([.. chunk]);
-                    chunk.Clear();
-                    break;
-                case MarkupSegment markup:
-                    chunk.AddRange(_model.EncodeMarkup(markup.Text));
-                    break;
-                case ContentSegment content:
-                    chunk.AddRange(_model.EncodeContent(content.Text));
-                    break;
+                text.Append(content.Text);
+                continue;
+            }
+
+            chunk.AddRange(_model.EncodeContent(text.ToString()));
+            text.Clear();
+            if (segment is ImageSegment)
+            {
+                chunks.Add([.. chunk]);
+                chunk.Clear();
+            }
+            else
+            {
+                chunk.AddRange(_model.EncodeMarkup(segment.Text));
             }
         }
 
+        chunk.AddRange(_model.EncodeContent(text.ToString()));
         chunks.Add([.. chunk]);
         return [.. chunks];
+
+        IEnumerable<PromptSegment> Framed(PromptSegment segment) =>
+            segment is ImageSegment ? [.. _vision.FrameBefore, segment, .. _vision.FrameAfter] : [segment];
     }
 
     /// <summary>

@@ -57,10 +57,9 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
         using IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(folder.Path, config, model, options, NullLogger.Instance, CancellationToken.None);
         RequestImage[] read = await RequestImages.ReadAsync(request.Images, options.ImageLimits, CancellationToken.None);
         PreparedPrompt prompt = await pipeline.PrepareAsync(request, read, config.Model.ContextLength, CancellationToken.None);
-        int hidden = config.Model.Decoder.HiddenSize;
-        (float[] engineLogits, _) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden);
+        (float[] engineLogits, _) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts);
         float[] ourLogits = engineLogits;
-        int[] ourTokens = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden).Tokens;
+        int[] ourTokens = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts).Tokens;
 
         // GenAI's own path on the unmodified folder. Its processor adds no BOS, so the prompt carries it as text.
         string text = "<s>" + ChatTemplateCatalog.ForModelType("phi3v").Render(turns).Text;
@@ -93,7 +92,7 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
             }
 
             generator.SetInputs(inputs);
-            (ourLogits, ourTokens) = HookedGeneration.Run(model, prompt.InputIds, VisionFeatures(folder.Path, config, pixelValues, layouts), prompt.ImageTokenCounts, hidden);
+            (ourLogits, ourTokens) = HookedGeneration.Run(model, prompt.InputIds, VisionFeatures(folder.Path, config, pixelValues, layouts), prompt.ImageTokenCounts);
         }
 
         Assert.Equal(referenceIds, prompt.InputIds);

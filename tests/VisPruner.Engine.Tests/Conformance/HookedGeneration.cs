@@ -15,18 +15,12 @@ internal static class HookedGeneration
     public static float MaxDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
 
     /// <summary>Runs <paramref name="ids"/> through the engine's hook with the given image rows, greedily.</summary>
-    public static (float[] Logits, int[] Tokens) Run(GenAiModel model, int[] ids, float[] features, long[] counts, int hidden)
+    public static (float[] Logits, int[] Tokens) Run(GenAiModel model, int[] ids, float[] features, long[] counts)
     {
         using var parameters = new GeneratorParams(model.Model);
         parameters.SetSearchOption("max_length", ids.Length + GreedyTokens);
         using var generator = new Generator(model.Model, parameters);
-        using PinnedInputs? pins = counts.Length > 0 ? new PinnedInputs(features, counts, hidden) : null;
-        if (pins is not null)
-        {
-            generator.SetModelInput(VisionStub.InputName, pins.Features);
-            generator.SetModelInput(VisionStub.ImageTokenCountsName, pins.Counts);
-        }
-
+        using PinnedInputs? pins = model.Stub.Feed(generator, features, counts);
         generator.AppendTokens(ids);
         return Greedy(generator, firstStepRunsTheModel: false);
     }

@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Phi4Multimodal;
+using VisPruner.Engine.Families;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Pruning;
@@ -61,8 +62,7 @@ public sealed class Phi4MultimodalConformanceTests(Phi4MultimodalFolder folder, 
         using IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(folder.Path, config, model, options, NullLogger.Instance, CancellationToken.None);
         RequestImage[] read = await RequestImages.ReadAsync(request.Images, options.ImageLimits, CancellationToken.None);
         PreparedPrompt prompt = await pipeline.PrepareAsync(request, read, config.Model.ContextLength, CancellationToken.None);
-        int hidden = config.Model.Decoder.HiddenSize;
-        (float[] engineLogits, int[] engineTokens) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden);
+        (float[] engineLogits, int[] engineTokens) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts);
 
         // GenAI's own path on the unmodified folder; its processor adds no BOS, and neither does Phi-4.
         string text = pipeline.Template.Render(turns).Text;
@@ -97,7 +97,7 @@ public sealed class Phi4MultimodalConformanceTests(Phi4MultimodalFolder folder, 
         // Given GenAI's own vision inputs, the engine's vision session and hook give GenAI's logits and tokens exactly.
         generator.SetInputs(inputs);
         (float[] referenceLogits, int[] referenceTokens) = HookedGeneration.Greedy(generator, firstStepRunsTheModel: true);
-        (float[] ourLogits, int[] ourTokens) = HookedGeneration.Run(model, prompt.InputIds, VisionFeatures(config, inputs), prompt.ImageTokenCounts, hidden);
+        (float[] ourLogits, int[] ourTokens) = HookedGeneration.Run(model, prompt.InputIds, VisionFeatures(config, inputs), prompt.ImageTokenCounts);
         float maxDifference = HookedGeneration.MaxDifference(referenceLogits, ourLogits);
         output.WriteLine($"{imageList}: {prompt.InputIds.Length} prompt tokens ({prompt.ImageTokenCounts[0]} image); first-step logits max |diff| {maxDifference} " +
             $"on GenAI's vision inputs, {HookedGeneration.MaxDifference(referenceLogits, engineLogits)} on the engine's own; greedy {string.Join(" ", referenceTokens)}");
@@ -162,7 +162,7 @@ public sealed class Phi4MultimodalConformanceTests(Phi4MultimodalFolder folder, 
     private float[] VisionFeatures(GenAiConfig config, NamedTensors inputs)
     {
         VisionConfig vision = config.Model.Vision!;
-        (InferenceSession session, _) = Phi4MultimodalTap.Load(System.IO.Path.Combine(folder.Path, vision.FileName), new MultimodalEngineOptions(), NullLogger.Instance);
+        (InferenceSession session, _) = ReceivedAttentionTap.Load(System.IO.Path.Combine(folder.Path, vision.FileName), new MultimodalEngineOptions(), NullLogger.Instance);
         using (session)
         {
             (long[] pixelShape, float[] pixels) = GenAiProcessorOutputs.Read<float>(inputs, "pixel_values");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using VisPruner.Engine.ChatTemplates;
+using VisPruner.Engine.Families;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Phi4Multimodal;
@@ -68,7 +69,7 @@ public sealed class Phi4MultimodalPruningTests(Phi4MultimodalFolder folder, ITes
         GenAiConfig config = GenAiConfig.Load(Path.Combine(folder.Path, GenAiConfig.FileName));
         int hidden = config.Model.Decoder.HiddenSize;
         var options = new MultimodalEngineOptions { VisionFeatureCacheBytes = 0 };
-        (InferenceSession session, Phi4MultimodalTap tap) = Phi4MultimodalTap.Load(Path.Combine(folder.Path, TinyPhi4MultimodalModel.VisionFileName), options, NullLogger.Instance);
+        (InferenceSession session, ReceivedAttentionTap tap) = ReceivedAttentionTap.Load(Path.Combine(folder.Path, TinyPhi4MultimodalModel.VisionFileName), options, NullLogger.Instance);
         int[] rows;
         float[] features;
         using (var encoder = new Phi4MultimodalEncoder(session, tap, config.Model.Vision!, "image_attention_mask", new Phi4MultimodalImageProcessor(), hidden, options))
@@ -88,7 +89,7 @@ public sealed class Phi4MultimodalPruningTests(Phi4MultimodalFolder folder, ITes
         int[] ids = [.. Encode(tokenizer, text[..marker]), .. Enumerable.Repeat(Phi4MultimodalStage.ImageTokenId, rows.Length), .. Encode(tokenizer, text[(marker + "<|image_1|>".Length)..])];
 
         using GenAiModel model = GenAiModel.Load(folder.Path, config, options);
-        (float[] handLogits, int[] handTokens) = HookedGeneration.Run(model, ids, features, [rows.Length], hidden);
+        (float[] handLogits, int[] handTokens) = HookedGeneration.Run(model, ids, features, [rows.Length]);
         Assert.Equal(rows.Length, result.Statistics.VisualTokens);
         Assert.Equal(ids.Length, result.Statistics.PromptTokens);
 
@@ -97,7 +98,7 @@ public sealed class Phi4MultimodalPruningTests(Phi4MultimodalFolder folder, ITes
         {
             PreparedPrompt prompt = await PrepareAsync(pipeline, config, Ask(pruning));
             Assert.Equal(ids, prompt.InputIds);
-            (float[] engineLogits, int[] engineTokens) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden);
+            (float[] engineLogits, int[] engineTokens) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts);
             Assert.Equal(0f, HookedGeneration.MaxDifference(handLogits, engineLogits));
             Assert.Equal(handTokens, engineTokens);
         }

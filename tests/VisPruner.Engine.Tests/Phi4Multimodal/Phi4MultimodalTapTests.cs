@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using VisPruner.Engine.ChatTemplates;
+using VisPruner.Engine.Families;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Phi4Multimodal;
@@ -13,7 +14,7 @@ using VisPruner.Onnx.Protobuf;
 namespace VisPruner.Engine.Tests.Phi4Multimodal;
 
 /// <summary>The phi4mm attention tap: the mean attention each patch receives, read in memory, and the features unchanged.</summary>
-public sealed class Phi4MultimodalTapTests(Phi4MultimodalFolder folder) : IClassFixture<Phi4MultimodalFolder>
+public sealed class ReceivedAttentionTapTests(Phi4MultimodalFolder folder) : IClassFixture<Phi4MultimodalFolder>
 {
     [Fact]
     public void The_tap_gives_the_received_attention_of_the_last_layer_and_leaves_the_features_unchanged()
@@ -23,14 +24,14 @@ public sealed class Phi4MultimodalTapTests(Phi4MultimodalFolder folder) : IClass
         int crops = 1 + inputs.Layout.CropCount;
         const int patches = 32 * 32;
 
-        (InferenceSession tapped, Phi4MultimodalTap tap) = Phi4MultimodalTap.Load(path, new MultimodalEngineOptions(), NullLogger.Instance);
+        (InferenceSession tapped, ReceivedAttentionTap tap) = ReceivedAttentionTap.Load(path, new MultimodalEngineOptions(), NullLogger.Instance);
         float[] features, received = new float[crops * patches];
         using (tapped)
         using (var outputs = Run(tapped, inputs, ["image_features", .. tap.OutputNames]))
         {
             Assert.True(tap.IsAvailable);
             features = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-            Phi4MultimodalTap.Read(outputs[1], crops, patches, received);
+            ReceivedAttentionTap.Read(outputs[1], crops, patches, received);
         }
 
         // The reference: the unmodified graph with the last Softmax's full probabilities exposed, averaged here.
@@ -62,7 +63,7 @@ public sealed class Phi4MultimodalTapTests(Phi4MultimodalFolder folder) : IClass
     public async Task Fused_attention_offers_no_tap_so_importance_falls_back_unless_attention_is_required()
     {
         string fused = folder.Variant(_ => { }, new TinyPhi4MultimodalOptions { VisionAttention = VisionAttentionKind.MultiHeadAttention });
-        (InferenceSession session, Phi4MultimodalTap tap) = Phi4MultimodalTap.Load(Path.Combine(fused, TinyPhi4MultimodalModel.VisionFileName), new MultimodalEngineOptions(), NullLogger.Instance);
+        (InferenceSession session, ReceivedAttentionTap tap) = ReceivedAttentionTap.Load(Path.Combine(fused, TinyPhi4MultimodalModel.VisionFileName), new MultimodalEngineOptions(), NullLogger.Instance);
         session.Dispose();
         Assert.False(tap.IsAvailable);
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using VisPruner.Engine.Caching;
 using VisPruner.Engine.Families;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Imaging;
@@ -25,7 +23,7 @@ internal sealed class Phi3VisionEncoder : IDisposable
     private readonly VisionConfig _config;
     private readonly Phi3VisionImageProcessor _processor;
     private readonly ImageDecoderOptions _decoderOptions;
-    private readonly BoundedLruCache<string, EncodedImage>? _cache;
+    private readonly EncodedImageCache<EncodedImage> _cache;
     private readonly int _hidden;
 
     public Phi3VisionEncoder(
@@ -38,7 +36,7 @@ internal sealed class Phi3VisionEncoder : IDisposable
         _processor = processor;
         _hidden = hidden;
         _decoderOptions = RequestImages.DecoderOptions(options.ImageLimits);
-        _cache = options.VisionFeatureCacheBytes > 0 ? new BoundedLruCache<string, EncodedImage>(options.VisionFeatureCacheBytes, e => e.SizeInBytes) : null;
+        _cache = new EncodedImageCache<EncodedImage>(options, e => e.SizeInBytes);
     }
 
     /// <summary>
@@ -47,10 +45,9 @@ internal sealed class Phi3VisionEncoder : IDisposable
     /// </summary>
     public ImageJob Plan(RequestImage image, EncodeTiming timing)
     {
-        string key = Convert.ToHexString(SHA256.HashData(image.Bytes.Span));
-        if (_cache is not null && _cache.TryGet(key, out EncodedImage? cached))
+        (string key, EncodedImage? cached) = _cache.Find(image, timing);
+        if (cached is not null)
         {
-            timing.CachedImages++;
             return new ImageJob(key, image, cached.Layout, cached);
         }
 
@@ -97,7 +94,7 @@ internal sealed class Phi3VisionEncoder : IDisposable
 
         timing.Vision += Stopwatch.GetElapsedTime(encoderStart);
         var encoded = new EncodedImage(features, layout, cropImportance);
-        _cache?.Add(job.Key, encoded);
+        _cache.Add(job.Key, encoded);
         return encoded;
     }
 

@@ -49,7 +49,7 @@ internal sealed class Phi3VisionFamily : IModelFamily
             VisionTensors.Require(visionSession, vision, vision.PixelValuesName, vision.ImageSizesName);
             int hidden = config.Model.Decoder.HiddenSize;
             var encoder = new Phi3VisionEncoder(visionSession, tap, vision, new Phi3VisionImageProcessor(processorOptions), hidden, options);
-            return new ImagePromptPipeline<ImageJob, EncodedImage>(model, Template, new Phi3VisionStage(encoder, hidden), options.Pruning, hidden);
+            return new ImagePromptPipeline<ImageJob, EncodedImage>(model, Template, new Phi3VisionStage(encoder, hidden), options.Pruning, hidden, model.Prefix);
         }
         catch
         {

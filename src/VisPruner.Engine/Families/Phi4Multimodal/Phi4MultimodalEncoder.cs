@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
-using VisPruner.Engine.Caching;
 using VisPruner.Engine.Families;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
@@ -19,17 +17,17 @@ namespace VisPruner.Engine.Phi4Multimodal;
 internal sealed class Phi4MultimodalEncoder : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly Phi4MultimodalTap _tap;
+    private readonly ReceivedAttentionTap _tap;
     private readonly VisionConfig _config;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly Phi4MultimodalImageProcessor _processor;
     private readonly ImageDecoderOptions _decoderOptions;
-    private readonly BoundedLruCache<string, Phi4EncodedImage>? _cache;
+    private readonly EncodedImageCache<Phi4EncodedImage> _cache;
     private readonly int _hidden;
 
     public Phi4MultimodalEncoder(
-        InferenceSession session, Phi4MultimodalTap tap, VisionConfig config, string attentionMaskName, Phi4MultimodalImageProcessor processor, int hidden,
+        InferenceSession session, ReceivedAttentionTap tap, VisionConfig config, string attentionMaskName, Phi4MultimodalImageProcessor processor, int hidden,
         MultimodalEngineOptions options)
     {
         _session = session;
@@ -40,17 +38,16 @@ internal sealed class Phi4MultimodalEncoder : IDisposable
         _processor = processor;
         _hidden = hidden;
         _decoderOptions = RequestImages.DecoderOptions(options.ImageLimits);
-        _cache = options.VisionFeatureCacheBytes > 0 ? new BoundedLruCache<string, Phi4EncodedImage>(options.VisionFeatureCacheBytes, e => e.SizeInBytes) : null;
+        _cache = new EncodedImageCache<Phi4EncodedImage>(options, e => e.SizeInBytes);
     }
 
     /// <summary>First phase, from the header alone: the cached features, or the image's token layout.</summary>
     /// <exception cref="ArgumentException">The image is too elongated for the HD transform (named by its number).</exception>
     public Phi4ImageJob Plan(RequestImage image, EncodeTiming timing)
     {
-        string key = Convert.ToHexString(SHA256.HashData(image.Bytes.Span));
-        if (_cache is not null && _cache.TryGet(key, out Phi4EncodedImage? cached))
+        (string key, Phi4EncodedImage? cached) = _cache.Find(image, timing);
+        if (cached is not null)
         {
-            timing.CachedImages++;
             return new Phi4ImageJob(key, image, cached.Layout, cached);
         }
 
@@ -103,7 +100,7 @@ internal sealed class Phi4MultimodalEncoder : IDisposable
 
         timing.Vision += Stopwatch.GetElapsedTime(encoderStart);
         var encoded = new Phi4EncodedImage(features, layout, cropImportance);
-        _cache?.Add(job.Key, encoded);
+        _cache.Add(job.Key, encoded);
         return encoded;
     }
 
@@ -114,7 +111,7 @@ internal sealed class Phi4MultimodalEncoder : IDisposable
     {
         const int side = Phi4MultimodalImageLayout.MaskSide, patches = side * side;
         var perPatch = new float[crops * patches];
-        Phi4MultimodalTap.Read(tapOutput, crops, patches, perPatch);
+        ReceivedAttentionTap.Read(tapOutput, crops, patches, perPatch);
         var pooled = new float[crops * Phi4MultimodalTokenPruner.TokensPerCrop];
         for (int crop = 0; crop < crops; crop++)
         {

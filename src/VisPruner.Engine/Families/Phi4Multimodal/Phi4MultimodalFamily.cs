@@ -50,19 +50,15 @@ internal sealed class Phi4MultimodalFamily : IModelFamily
             throw new ModelFolderException(vision.ConfigFileName, null, ex.Message, ex);
         }
 
-        (InferenceSession session, Phi4MultimodalTap tap) = Phi4MultimodalTap.Load(Path.Combine(folder, vision.FileName), options, logger);
+        (InferenceSession session, ReceivedAttentionTap tap) = ReceivedAttentionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
         {
-            if (!tap.IsAvailable && options.Pruning.Importance == ImportanceSignal.ClsAttention)
-            {
-                throw new ModelFolderException(vision.FileName, null,
-                    "has no unfused attention (Softmax) to read the attention each patch receives from, and Pruning.Importance is ClsAttention; choose Auto or FeatureNorm.");
-            }
+            tap.RequireFor(options.Pruning.Importance, vision.FileName);
 
             VisionTensors.Require(session, vision, vision.PixelValuesName, sections.AttentionMaskName, vision.ImageSizesName);
             int hidden = config.Model.Decoder.HiddenSize;
             var encoder = new Phi4MultimodalEncoder(session, tap, vision, sections.AttentionMaskName, new Phi4MultimodalImageProcessor(processorOptions), hidden, options);
-            return new ImagePromptPipeline<Phi4ImageJob, Phi4EncodedImage>(model, Template, new Phi4MultimodalStage(encoder, hidden), options.Pruning, hidden);
+            return new ImagePromptPipeline<Phi4ImageJob, Phi4EncodedImage>(model, Template, new Phi4MultimodalStage(encoder, hidden), options.Pruning, hidden, model.Prefix);
         }
         catch
         {

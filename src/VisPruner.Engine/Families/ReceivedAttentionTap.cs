@@ -1,25 +1,25 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
-using VisPruner.Engine.Families;
 using VisPruner.Engine.ModelFolders;
+using VisPruner.Engine.Pruning;
 using VisPruner.Onnx;
 using VisPruner.Onnx.Protobuf;
 
-namespace VisPruner.Engine.Phi4Multimodal;
+namespace VisPruner.Engine.Families;
 
 /// <summary>
-/// Reads, in memory, the attention each patch receives in the vision layer whose features Phi-4-multimodal uses (its
-/// SigLIP encoder has no [CLS] token to read instead). That layer is the last attention block of an exported graph, as
-/// the layers after it are unused and pruned away. The graph is rewritten to average the block's Softmax probabilities
-/// [crops, heads, patches, patches] over the query axis inside the graph, so the session returns only
-/// [crops, heads, 1, patches]; the mean over heads is taken here. Fused attention (<c>MultiHeadAttention</c>) keeps its
+/// Reads, in memory, the attention each patch receives in the vision layer whose features the model uses, for SigLIP
+/// encoders, which have no [CLS] token to read instead (Phi-4-multimodal, Gemma 3). That layer is the last attention block
+/// of an exported graph, as the layers after it are unused and pruned away. The graph is rewritten to average the block's
+/// Softmax probabilities [batch, heads, patches, patches] over the query axis inside the graph, so the session returns only
+/// [batch, heads, 1, patches]; the mean over heads is taken here. Fused attention (<c>MultiHeadAttention</c>) keeps its
 /// probabilities inside the kernel, so it offers no tap: importance then falls back to feature norms.
 /// </summary>
-internal sealed partial class Phi4MultimodalTap
+internal sealed partial class ReceivedAttentionTap
 {
     private const string ReceivedOutput = "vispruner.received_attention";
 
-    private Phi4MultimodalTap(bool available) => OutputNames = available ? [ReceivedOutput] : [];
+    private ReceivedAttentionTap(bool available) => OutputNames = available ? [ReceivedOutput] : [];
 
     /// <summary>Gets a value indicating whether the vision model exposes the attention.</summary>
     public bool IsAvailable => OutputNames.Count > 0;
@@ -29,7 +29,7 @@ internal sealed partial class Phi4MultimodalTap
 
     /// <summary>Loads the vision model, rewritten to expose the received attention when its last attention block is unfused.</summary>
     /// <exception cref="ModelFolderException">The file is not a valid ONNX model, or ONNX Runtime rejects it (the file is named).</exception>
-    public static (InferenceSession Session, Phi4MultimodalTap Tap) Load(string path, MultimodalEngineOptions engineOptions, ILogger logger)
+    public static (InferenceSession Session, ReceivedAttentionTap Tap) Load(string path, MultimodalEngineOptions engineOptions, ILogger logger)
     {
         ModelProto model = OnnxFiles.LoadDeclarations(ConfiguredFile.Require(path));
         GraphProto graph = model.Graph;
@@ -38,7 +38,7 @@ internal sealed partial class Phi4MultimodalTap
         if (attention is not { OpType: "Softmax" })
         {
             LogNoTap(logger, Path.GetFileName(path));
-            return (VisionSessions.Create(path, model, engineOptions), new Phi4MultimodalTap(false));
+            return (VisionSessions.Create(path, model, engineOptions), new ReceivedAttentionTap(false));
         }
 
         // ReduceMean takes its axes as an input from opset 18 on, as an attribute before.
@@ -63,28 +63,39 @@ internal sealed partial class Phi4MultimodalTap
 
         graph.Node.Add(mean);
         graph.ExposeAsOutput(ReceivedOutput, OnnxDataType.Float);
-        return (VisionSessions.Create(path, model, engineOptions), new Phi4MultimodalTap(true));
+        return (VisionSessions.Create(path, model, engineOptions), new ReceivedAttentionTap(true));
+    }
+
+    /// <summary>Refuses a vision model without the tap when <paramref name="importance"/> must come from attention.</summary>
+    /// <exception cref="ModelFolderException">There is no tap and the importance signal is <see cref="ImportanceSignal.ClsAttention"/> (the file is named).</exception>
+    public void RequireFor(ImportanceSignal importance, string file)
+    {
+        if (!IsAvailable && importance == ImportanceSignal.ClsAttention)
+        {
+            throw new ModelFolderException(file, null,
+                "has no unfused attention (Softmax) to read the attention each patch receives from, and Pruning.Importance is ClsAttention; choose Auto or FeatureNorm.");
+        }
     }
 
     /// <summary>
-    /// The received attention of the first <paramref name="crops"/> crops' patches, averaged over heads and queries:
-    /// <paramref name="importance"/> receives [crops x patches].
+    /// The received attention of the first <paramref name="batch"/> entries' patches (crops or images), averaged over heads
+    /// and queries: <paramref name="importance"/> receives [batch x patches].
     /// </summary>
     /// <exception cref="ModelFolderException">The tapped tensor does not have the expected shape.</exception>
-    public static void Read(OrtValue output, int crops, int patches, Span<float> importance)
+    public static void Read(OrtValue output, int batch, int patches, Span<float> importance)
     {
         long[] shape = output.GetTensorTypeAndShape().Shape;
-        if (!(shape.Length == 4 && shape[0] >= crops && shape[2] == 1 && shape[3] == patches))
+        if (!(shape.Length == 4 && shape[0] >= batch && shape[2] == 1 && shape[3] == patches))
         {
             throw new ModelFolderException(
-                $"The vision model's attention tap has shape [{string.Join(", ", shape)}]; expected [>= {crops}, heads, 1, {patches}]. Choose ImportanceSignal.FeatureNorm for this model.");
+                $"The vision model's attention tap has shape [{string.Join(", ", shape)}]; expected [>= {batch}, heads, 1, {patches}]. Choose ImportanceSignal.FeatureNorm for this model.");
         }
 
         int heads = (int)shape[1];
         ReadOnlySpan<float> rows = output.GetTensorDataAsSpan<float>();
-        for (int crop = 0; crop < crops; crop++)
+        for (int entry = 0; entry < batch; entry++)
         {
-            Importance.ClsAttention.HeadMean(rows.Slice(crop * heads * patches, heads * patches), heads, importance.Slice(crop * patches, patches));
+            Importance.ClsAttention.HeadMean(rows.Slice(entry * heads * patches, heads * patches), heads, importance.Slice(entry * patches, patches));
         }
     }
 
