@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VisPruner.Engine.Families;
+using VisPruner.Engine.Gemma3;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Phi3Vision;
 using VisPruner.Engine.Phi4Multimodal;
@@ -14,10 +15,11 @@ internal static class ModelFamilies
     [
         new Phi3VisionFamily(),
         new Phi4MultimodalFamily(),
+        new Gemma3Family(),
     ];
 
     // Families whose folders follow the same decoder layout and are planned next.
-    private static readonly string[] Planned = ["qwen2_5_vl", "gemma3"];
+    private static readonly string[] Planned = ["qwen2_5_vl"];
 
     /// <summary>Gets the model types the engine runs.</summary>
     public static IReadOnlyCollection<string> Supported { get; } = [.. Registered.Select(f => f.ModelType)];

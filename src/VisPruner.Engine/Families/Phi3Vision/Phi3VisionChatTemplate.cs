@@ -29,6 +29,9 @@ internal sealed class Phi3VisionChatTemplate : IChatTemplate
     public string ToolCallClose => "</tool_call>";
 
     /// <inheritdoc />
+    public string ToolCallArgumentsName => "arguments";
+
+    /// <inheritdoc />
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />

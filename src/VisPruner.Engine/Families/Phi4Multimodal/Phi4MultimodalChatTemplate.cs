@@ -26,6 +26,9 @@ internal sealed class Phi4MultimodalChatTemplate : IChatTemplate
     public string ToolCallClose => "<|/tool_call|>";
 
     /// <inheritdoc />
+    public string ToolCallArgumentsName => "arguments";
+
+    /// <inheritdoc />
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />
@@ -70,7 +73,7 @@ internal sealed class Phi4MultimodalChatTemplate : IChatTemplate
                     var calls = turn.Parts.OfType<ToolCallPart>().ToList();
                     if (calls.Count > 0)
                     {
-                        prompt.Markup("<|tool_call|>").Content("[" + string.Join(", ", calls.Select(ToolJson.Call)) + "]").Markup("<|/tool_call|>");
+                        prompt.Markup("<|tool_call|>").Content("[" + string.Join(", ", calls.Select(c => ToolJson.Call(c))) + "]").Markup("<|/tool_call|>");
                     }
 
                     prompt.Markup("<|end|>");
