@@ -53,7 +53,7 @@ public sealed record VisualTokenPruningOptions
 
     /// <summary>
     /// Gets where token importance comes from. Default: the vision model's attention when it exposes it ([CLS] attention for
-    /// phi3v, the attention each patch receives for phi4mm).
+    /// phi3v, the attention each patch receives for phi4mm and gemma3).
     /// </summary>
     public ImportanceSignal Importance { get; init; } = ImportanceSignal.Auto;
 
@@ -139,8 +139,9 @@ public enum ImportanceSignal
 
     /// <summary>
     /// The [CLS] token's attention in the layer whose features the model uses, summed over each merged token's 2 x 2
-    /// patches; for encoders without a [CLS] token (phi4mm's SigLIP), the attention each patch receives there instead
-    /// (averaged over heads and queries, summed the same way). Loading fails if the vision model exposes no such attention.
+    /// patches; for encoders without a [CLS] token (the SigLIP of phi4mm and gemma3), the attention each patch receives there
+    /// instead (averaged over heads and queries, then summed over phi4mm's 2 x 2 patches, averaged over gemma3's 4 x 4, as
+    /// their projectors pool them). Loading fails if the vision model exposes no such attention.
     /// </summary>
     ClsAttention,
 
