@@ -112,7 +112,7 @@ internal sealed class Gemma3ChatTemplate : IChatTemplate
                 case TurnRole.Assistant:
                     AppendAssistant(prompt, turn);
                     break;
-                default:
+                case TurnRole.Tool:
                     prompt.Content((continuesResults ? "\n" : string.Empty) + "```tool_output\n" + TurnValidation.ToolTurnText(turn).Trim() + "\n```");
                     if (i + 1 < turns.Count && turns[i + 1].Role == TurnRole.Tool)
                     {
