@@ -115,9 +115,10 @@ public sealed partial class MultimodalEngine : IDisposable
 
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MultimodalEngine>();
         GenAiConfig config = GenAiConfig.Load(Path.Combine(modelFolder, GenAiConfig.FileName));
-        ModelFamilies.RequireSupported(config);
+        Families.IModelFamily family = ModelFamilies.RequireSupported(config);
         ConfiguredFile.RequireAll(modelFolder, config);
         DecoderDeclarations.Check(modelFolder, config.Model);
+        family.CheckFolder(modelFolder, config);
         GenAiModel model;
         try
         {
@@ -132,7 +133,7 @@ public sealed partial class MultimodalEngine : IDisposable
 
         try
         {
-            IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(modelFolder, config, model, options, logger, cancellationToken).ConfigureAwait(false);
+            IMultimodalPipeline pipeline = await family.LoadPipelineAsync(modelFolder, config, model, options, logger, cancellationToken).ConfigureAwait(false);
             LogLoaded(logger, config.Model.Type, modelFolder, options.ExecutionProvider);
             return new MultimodalEngine(modelFolder, config, model, pipeline, options, logger);
         }
@@ -222,6 +223,9 @@ public sealed partial class MultimodalEngine : IDisposable
     /// <param name="pruning">The pruning setting; null for the engine's default.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The image's token layout and the kept rows.</returns>
+    /// <exception cref="NotSupportedException">
+    /// The model family's token layout has no description yet: selections are described for <c>phi3v</c> only.
+    /// </exception>
     public async Task<Pruning.VisualTokenSelection> SelectVisualTokensAsync(
         ImageInput image, Pruning.VisualTokenPruningOptions? pruning = null, CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,9 @@ internal sealed class BenchCase(string label, Func<Task<BenchSample>> run)
 
     public List<BenchSample> Samples { get; } = [];
 
+    /// <summary>Gets or sets why the row could not run (its runtime refused the question); null when it ran.</summary>
+    public string? Failure { get; set; }
+
     /// <summary>Medians of the runs, with the row's multiply-accumulate counts at bench and full size and its peak memory.</summary>
     public BenchRow Summarize(double multiplyAccumulates, double fullSizeMultiplyAccumulates, long peakMemoryBytes)
     {

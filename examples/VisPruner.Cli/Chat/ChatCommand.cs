@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
+using VisPruner.Cli.Models;
 using VisPruner.Engine.Pruning;
 using VisPruner.Extensions.AI;
 
@@ -10,7 +11,8 @@ internal static class ChatCommand
 {
     public static RootCommand Create()
     {
-        var model = new Option<string?>("--model", "-m") { Description = "A model folder prepared for ONNX Runtime GenAI (e.g. Phi-3.5-vision-instruct-onnx cpu-int4). Without it, the built-in demo model runs: a small model trained on Fashion-MNIST scenes." };
+        var model = new Option<string?>("--model", "-m") { Description = "A model folder prepared for ONNX Runtime GenAI (e.g. Phi-3.5-vision-instruct-onnx cpu-int4); its genai_config.json says the family (phi3v, phi4mm or gemma3). Without it or --demo, the trained phi3v demo model runs: a small model trained on Fashion-MNIST scenes." };
+        var demo = ModelChoice.DemoOption("Run the built-in demo model of this family, written to the cache on first use (phi4mm and gemma3 have random weights: their answers are not meaningful).");
         var images = new Option<string[]>("--image", "-i") { Description = "An image file (PNG, JPEG, BMP, WebP, GIF or ICO); repeat for several.", Required = true };
         var prompt = new Option<string>("--prompt", "-p") { Description = "The question.", DefaultValueFactory = _ => "What is in this picture?" };
         var system = new Option<string?>("--system") { Description = "A system message." };
@@ -25,7 +27,7 @@ internal static class ChatCommand
 
         var root = new RootCommand("Chat about images with a local vision-language model whose visual tokens are pruned by VisPruner.")
         {
-            model, images, prompt, system, maxTokens, temperature, topP, seed, tokens, selector, ratio, explain,
+            model, demo, images, prompt, system, maxTokens, temperature, topP, seed, tokens, selector, ratio, explain,
         };
         root.SetAction((parse, cancellationToken) =>
         {
@@ -48,7 +50,7 @@ internal static class ChatCommand
             }
 
             var question = new ImageQuestion(parse.GetValue(images)!, parse.GetValue(prompt)!, parse.GetValue(system), options);
-            return ChatRun.RunAsync(parse.GetValue(model), question, parse.GetValue(explain), cancellationToken);
+            return ChatRun.RunAsync(parse.GetValue(model), parse.GetValue(demo), question, parse.GetValue(explain), cancellationToken);
         });
         return root;
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.AI;
-using VisPruner.DemoModels;
+using VisPruner.Cli.Models;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Extensions.AI;
@@ -12,19 +12,13 @@ namespace VisPruner.Cli.Chat;
 /// <summary>Loads the model, streams the answer to standard output, then prints the request's statistics to standard error.</summary>
 internal static class ChatRun
 {
-    public static Task<int> RunAsync(string? modelFolder, ImageQuestion question, string? explainPath, CancellationToken cancellationToken) =>
-        CommandErrors.ReportAsync(() => AskAsync(modelFolder, question, explainPath, cancellationToken));
+    public static Task<int> RunAsync(string? modelFolder, string? demo, ImageQuestion question, string? explainPath, CancellationToken cancellationToken) =>
+        CommandErrors.ReportAsync(() => AskAsync(ModelChoice.From(modelFolder, demo), question, explainPath, cancellationToken));
 
-    private static async Task<int> AskAsync(string? modelFolder, ImageQuestion question, string? explainPath, CancellationToken cancellationToken)
+    private static async Task<int> AskAsync(ModelChoice choice, ImageQuestion question, string? explainPath, CancellationToken cancellationToken)
     {
         var load = Stopwatch.StartNew();
-        if (modelFolder is null)
-        {
-            Console.Error.WriteLine("No --model given: using the built-in demo model, trained on Fashion-MNIST scenes.");
-            Console.Error.WriteLine("  It answers the scene questions of training/README.md; pass --model <folder> for a real Phi-3.5-vision ONNX folder.");
-            modelFolder = TrainedDemoModel.GetOrCreateFolder();
-        }
-
+        string modelFolder = choice.ModelFolder ?? BuiltInFolder(choice.Demo);
         Console.Error.Write($"Loading {modelFolder} ... ");
         var clientOptions = new VisPrunerChatClientOptions { ModelFolder = modelFolder };
         foreach (string folder in question.ImageFolders)
@@ -56,5 +50,16 @@ internal static class ChatRun
         }
 
         return 0;
+    }
+
+    /// <summary>Says which built-in model runs and what its answers are worth, then returns its folder.</summary>
+    private static string BuiltInFolder(BuiltInModel? chosen)
+    {
+        BuiltInModel demo = chosen ?? BuiltInModel.Default;
+        Console.Error.WriteLine($"{(chosen is null ? "No --model given: using the" : "Using the")} built-in {demo.Family} demo model, {demo.Description}.");
+        Console.Error.WriteLine(demo.RandomWeights
+            ? $"  Its weights are random: the answer is not meaningful, the visual-token figures are. Pass --model <folder> for a real {demo.Family} ONNX folder."
+            : "  It answers the scene questions of training/README.md; pass --model <folder> for a real ONNX folder (phi3v, phi4mm or gemma3).");
+        return demo.GetOrCreateFolder();
     }
 }

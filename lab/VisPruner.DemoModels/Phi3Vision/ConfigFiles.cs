@@ -1,47 +1,27 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-
 namespace VisPruner.DemoModels;
 
-/// <summary>Writes the JSON files of a model folder: <c>genai_config.json</c> and <c>processor_config.json</c> as published.</summary>
+/// <summary>Writes the JSON files of a phi3v model folder as published: <c>genai_config.json</c> and <c>processor_config.json</c>.</summary>
 internal static class ConfigFiles
 {
     public static byte[] GenAiConfig(TinyPhi3VisionModelInfo info)
     {
         TinyPhi3VisionOptions o = info.Options;
-        return Write(w =>
+        return ConfigJson.Write(w =>
         {
             w.WriteStartObject("model");
             w.WriteNumber("bos_token_id", info.BosTokenId);
             w.WriteNumber("context_length", o.ContextLength);
-            w.WriteStartObject("decoder");
-            w.WriteStartObject("session_options");
-            w.WriteString("log_id", "onnxruntime-genai");
-            w.WriteStartArray("provider_options");
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteString("filename", TinyPhi3VisionModel.DecoderFileName);
-            w.WriteNumber("head_size", o.HeadSize);
-            w.WriteNumber("hidden_size", o.HiddenSize);
-            WriteNames(w, "inputs",
-                ("inputs_embeds", "inputs_embeds"), ("attention_mask", "attention_mask"),
-                ("past_key_names", "past_key_values.%d.key"), ("past_value_names", "past_key_values.%d.value"));
-            WriteNames(w, "outputs",
-                ("logits", "logits"), ("present_key_names", "present.%d.key"), ("present_value_names", "present.%d.value"));
-            w.WriteNumber("num_attention_heads", o.AttentionHeads);
-            w.WriteNumber("num_hidden_layers", o.DecoderLayers);
-            w.WriteNumber("num_key_value_heads", o.KeyValueHeads);
-            w.WriteEndObject();
+            ConfigJson.WriteDecoder(w, o, TinyPhi3VisionModel.DecoderFileName);
             w.WriteStartObject("embedding");
             w.WriteString("filename", TinyPhi3VisionModel.EmbeddingFileName);
-            WriteNames(w, "inputs", ("input_ids", "input_ids"), ("image_features", "image_features"));
-            WriteNames(w, "outputs", ("inputs_embeds", "inputs_embeds"));
+            ConfigJson.WriteNames(w, "inputs", ("input_ids", "input_ids"), ("image_features", "image_features"));
+            ConfigJson.WriteNames(w, "outputs", ("inputs_embeds", "inputs_embeds"));
             w.WriteEndObject();
             w.WriteStartObject("vision");
             w.WriteString("filename", TinyPhi3VisionModel.VisionFileName);
             w.WriteString("config_filename", "processor_config.json");
-            WriteNames(w, "inputs", ("pixel_values", "pixel_values"), ("image_sizes", "image_sizes"));
-            WriteNames(w, "outputs", ("image_features", "image_features"));
+            ConfigJson.WriteNames(w, "inputs", ("pixel_values", "pixel_values"), ("image_sizes", "image_sizes"));
+            ConfigJson.WriteNames(w, "outputs", ("image_features", "image_features"));
             w.WriteEndObject();
             w.WriteStartArray("eos_token_id");
             foreach (int id in info.EosTokenIds)
@@ -54,35 +34,20 @@ internal static class ConfigFiles
             w.WriteString("type", "phi3v");
             w.WriteNumber("vocab_size", info.VocabularySize);
             w.WriteEndObject();
-            w.WriteStartObject("search");
-            w.WriteNumber("diversity_penalty", 0.0);
-            w.WriteBoolean("do_sample", false);
-            w.WriteBoolean("early_stopping", true);
-            w.WriteNumber("length_penalty", 1.0);
-            w.WriteNumber("max_length", o.MaxLength);
-            w.WriteNumber("min_length", 0);
-            w.WriteNumber("no_repeat_ngram_size", 0);
-            w.WriteNumber("num_beams", 1);
-            w.WriteNumber("num_return_sequences", 1);
-            w.WriteBoolean("past_present_share_buffer", o.PastPresentShareBuffer);
-            w.WriteNumber("repetition_penalty", 1.0);
-            w.WriteNumber("temperature", 1.0);
-            w.WriteNumber("top_k", 1);
-            w.WriteNumber("top_p", 1.0);
-            w.WriteEndObject();
+            ConfigJson.WriteSearch(w, o.MaxLength, o.PastPresentShareBuffer);
         });
     }
 
-    public static byte[] ProcessorConfig(int numCrops) => Write(w =>
+    public static byte[] ProcessorConfig(int numCrops) => ConfigJson.Write(w =>
     {
         w.WriteStartObject("processor");
         w.WriteString("name", "image_processing");
         w.WriteStartArray("transforms");
         // As published: decode to BGR, then ConvertRGB swaps to RGB (without the attribute GenAI decodes to RGB and the swap
         // would hand the vision model BGR pixels).
-        WriteOperation(w, "decode_image", "DecodeImage", "com.microsoft.extensions", attrs => attrs.WriteString("color_space", "BGR"));
-        WriteOperation(w, "convert_to_rgb", "ConvertRGB", "com.microsoft.extensions", null);
-        WriteOperation(w, "phi3_image_transform", "Phi3ImageTransform", "com.microsoft.extensions", attrs =>
+        ConfigJson.WriteOperation(w, "decode_image", "DecodeImage", "com.microsoft.extensions", attrs => attrs.WriteString("color_space", "BGR"));
+        ConfigJson.WriteOperation(w, "convert_to_rgb", "ConvertRGB", "com.microsoft.extensions", null);
+        ConfigJson.WriteOperation(w, "phi3_image_transform", "Phi3ImageTransform", "com.microsoft.extensions", attrs =>
         {
             attrs.WriteNumber("num_crops", numCrops);
             attrs.WriteNumber("num_img_tokens", TinyPhi3VisionModel.TokensPerCrop);
@@ -90,52 +55,4 @@ internal static class ConfigFiles
         w.WriteEndArray();
         w.WriteEndObject();
     });
-
-    private static void WriteOperation(Utf8JsonWriter w, string name, string type, string? domain, Action<Utf8JsonWriter>? attributes)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("operation");
-        w.WriteString("name", name);
-        if (domain is not null)
-        {
-            w.WriteString("domain", domain);
-        }
-
-        w.WriteString("type", type);
-        if (attributes is not null)
-        {
-            w.WriteStartObject("attrs");
-            attributes(w);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static void WriteNames(Utf8JsonWriter w, string section, params (string Key, string Value)[] names)
-    {
-        w.WriteStartObject(section);
-        foreach ((string key, string value) in names)
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
-    }
-
-    /// <summary>An indented UTF-8 JSON object, written by <paramref name="body"/>; the bytes depend only on what it writes.</summary>
-    public static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        stream.WriteByte((byte)'\n');
-        return stream.ToArray();
-    }
 }

@@ -9,6 +9,12 @@ public static class DemoModelCache
     /// <summary>The name of the default demo folder; bumped whenever the factory's output changes.</summary>
     public const string DemoName = "tiny-phi3v-qa-2";
 
+    /// <summary>The name of the phi4mm demo folder; bumped whenever <see cref="TinyPhi4MultimodalModel"/>'s output changes.</summary>
+    public const string Phi4MultimodalDemoName = "tiny-phi4mm-1";
+
+    /// <summary>The name of the gemma3 demo folder; bumped whenever <see cref="TinyGemma3Model"/>'s output changes.</summary>
+    public const string Gemma3DemoName = "tiny-gemma3-1";
+
     // Part of every trained folder's name: bumped whenever the factory builds other files from the same weights.
     private const string TrainedVersion = "2";
 
@@ -23,6 +29,14 @@ public static class DemoModelCache
     /// <summary>Returns the demo model's folder (random weights), writing it first if needed.</summary>
     /// <returns>The folder.</returns>
     public static string GetOrCreateDemo() => GetOrCreate(DemoName, new TinyPhi3VisionOptions { PastPresentShareBuffer = true });
+
+    /// <summary>Returns the phi4mm demo model's folder (seeded random weights, the default options), writing it first if needed.</summary>
+    /// <returns>The folder.</returns>
+    public static string GetOrCreatePhi4MultimodalDemo() => GetOrCreate(Phi4MultimodalDemoName, folder => TinyPhi4MultimodalModel.Write(folder));
+
+    /// <summary>Returns the gemma3 demo model's folder (seeded random weights, the default options), writing it first if needed.</summary>
+    /// <returns>The folder.</returns>
+    public static string GetOrCreateGemma3Demo() => GetOrCreate(Gemma3DemoName, folder => TinyGemma3Model.Write(folder));
 
     /// <summary>
     /// Returns the folder of the model built from trained weights (see <see cref="TinyPhi3VisionOptions.ForTrainedWeights"/>),
@@ -47,7 +61,18 @@ public static class DemoModelCache
     /// <returns>The folder.</returns>
     public static string GetOrCreate(string name, TinyPhi3VisionOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        return GetOrCreate(name, folder => TinyPhi3VisionModel.Write(folder, options));
+    }
+
+    /// <summary>Returns the folder named <paramref name="name"/>, written first by <paramref name="write"/> if needed.</summary>
+    /// <param name="name">The folder name; change it whenever what <paramref name="write"/> writes changes.</param>
+    /// <param name="write">Writes the model into the folder it is given (a staging folder, moved into place once complete).</param>
+    /// <returns>The folder.</returns>
+    public static string GetOrCreate(string name, Action<string> write)
+    {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(write);
         if (Exists(name) is { } existing)
         {
             return existing;
@@ -58,7 +83,7 @@ public static class DemoModelCache
         // Write next to the final place, then move: a concurrent or interrupted run never sees half a folder, and two
         // threads that write the same model at once each stage their own copy.
         string staging = folder + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
-        TinyPhi3VisionModel.Write(staging, options);
+        write(staging);
         try
         {
             Directory.Move(staging, folder);

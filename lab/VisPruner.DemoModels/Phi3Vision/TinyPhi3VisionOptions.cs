@@ -6,7 +6,7 @@ namespace VisPruner.DemoModels;
 /// Sizes and settings of a model written by <see cref="TinyPhi3VisionModel"/>. The image side (336 px), patch size
 /// (14 px, 24 x 24 patches per crop plus [CLS]) and the 2 x 2 token merge are fixed, as in Phi-3.5-vision.
 /// </summary>
-public sealed record TinyPhi3VisionOptions
+public sealed record TinyPhi3VisionOptions : IDecoderOptions
 {
     /// <summary>Seed of every random weight: the same options always give byte-identical files.</summary>
     public int Seed { get; init; } = 1234;
@@ -117,22 +117,11 @@ public sealed record TinyPhi3VisionOptions
         Positive(VisionHiddenSize, nameof(VisionHiddenSize));
         Positive(VisionHeads, nameof(VisionHeads));
         Positive(VisionIntermediateSize, nameof(VisionIntermediateSize));
-        Positive(HiddenSize, nameof(HiddenSize));
-        Positive(DecoderLayers, nameof(DecoderLayers));
-        Positive(AttentionHeads, nameof(AttentionHeads));
-        Positive(KeyValueHeads, nameof(KeyValueHeads));
-        Positive(IntermediateSize, nameof(IntermediateSize));
         Positive(NumCrops, nameof(NumCrops));
         Require(VisionLayers >= 2, nameof(VisionLayers), "must be at least 2: features come from the penultimate layer");
         Require(VisionHiddenSize % VisionHeads == 0, nameof(VisionHeads), $"({VisionHeads}) must divide VisionHiddenSize ({VisionHiddenSize})");
-        Require(HiddenSize % AttentionHeads == 0 && HeadSize % 16 == 0, nameof(AttentionHeads),
-            $"({AttentionHeads}) must divide HiddenSize ({HiddenSize}) into heads whose size is a multiple of 16");
-        Require(AttentionHeads % KeyValueHeads == 0, nameof(KeyValueHeads), $"({KeyValueHeads}) must divide AttentionHeads ({AttentionHeads})");
-        bool int4 = DecoderWeights == DecoderWeightFormat.Int4;
-        Require(!int4 || HiddenSize % DecoderGraph.QuantizationBlock == 0, nameof(HiddenSize), "must be a multiple of 32 (the 4-bit quantization block)");
-        Require(!int4 || IntermediateSize % DecoderGraph.QuantizationBlock == 0, nameof(IntermediateSize), "must be a multiple of 32 (the 4-bit quantization block)");
         Require(Weights is not null, nameof(Weights), "must be set");
-        Require(MaxLength > 0 && MaxLength <= ContextLength, nameof(MaxLength), $"({MaxLength}) must be in 1..ContextLength ({ContextLength})");
+        DecoderOptionsValidation.Validate(this, ContextLength, nameof(TinyPhi3VisionOptions), parameterName);
         if (Script is { } script)
         {
             Require(script.PromptLength > 0 && script.PromptLength + script.Tokens.Count < MaxLength, nameof(Script),

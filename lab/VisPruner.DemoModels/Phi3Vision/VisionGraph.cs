@@ -51,19 +51,19 @@ internal static class VisionGraph
         subCrops = b.Transpose(subCrops, [0, 2, 1, 3, 4], "/hd/sub_crops/Transpose_output_0"); // [h_c, 12, w_c, 12, 4C]
         GraphValue gridTokens = b.Mul(grid, b.Int64s(MergedPerSide, MergedPerSide), "/hd/sub_crops/grid_tokens_output_0");
         subCrops = b.Reshape(subCrops, b.Concat(0, [gridTokens, b.Int64s(merged)], "/hd/sub_crops/shape_1_output_0"), "/hd/sub_crops/Reshape_1_output_0");
-        GraphValue subRows = WithRowSeparators(b, subCrops, subSeparator, b.Slice(gridTokens, [0], [1]), merged, "/hd/sub_crops");
+        GraphValue subRows = VisionBlocks.WithRowSeparators(b, subCrops, subSeparator, b.Slice(gridTokens, [0], [1]), merged, "/hd/sub_crops");
 
         // The global view: 12 x 12 tokens, each row closed by sub_GN.
         GraphValue globalView = b.Slice(features, [0], [1], [0], name: "/hd/global/Slice_output_0");
         globalView = b.Reshape(globalView, [MergedPerSide, MergedPerSide, merged], "/hd/global/Reshape_output_0");
-        GraphValue globalRows = WithRowSeparators(b, globalView, subSeparator, b.Int64s(MergedPerSide), merged, "/hd/global");
+        GraphValue globalRows = VisionBlocks.WithRowSeparators(b, globalView, subSeparator, b.Int64s(MergedPerSide), merged, "/hd/global");
 
         GraphValue sequence = b.Concat(0, [subRows, globalSeparator, globalRows], "/hd/Concat_output_0");
 
         // Projector: Linear(4C -> H), GELU, Linear(H -> H).
-        GraphValue projected = Dense(b, weights, sequence, merged, hidden, "img_projection.0", "/img_projection/img_projection.0");
+        GraphValue projected = VisionBlocks.Dense(b, weights, sequence, merged, hidden, "img_projection.0", "/img_projection/img_projection.0");
         projected = b.Gelu(projected, name: "/img_projection/img_projection.1/Gelu_output_0");
-        projected = Dense(b, weights, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
+        projected = VisionBlocks.Dense(b, weights, projected, hidden, hidden, "img_projection.2", "/img_projection/img_projection.2");
         b.Output("image_features", projected, "num_image_tokens", hidden);
         return ExportNaming.NameNodesAfterOutputs(b.Build());
     }
@@ -85,76 +85,23 @@ internal static class VisionGraph
         GraphValue classTokens = b.Expand(classEmbedding, b.Concat(0, [cropCount, b.Int64s(1, c)], $"{embeddings}/cls_shape_output_0"), $"{embeddings}/Expand_output_0");
         GraphValue hiddenStates = b.Concat(1, [classTokens, patches], $"{embeddings}/Concat_output_0");
         hiddenStates = b.Add(hiddenStates, weights.Tensor(b, "vision_model.embeddings.position_embedding.weight", [Tokens, c], 0.5f), $"{embeddings}/Add_output_0");
-        hiddenStates = LayerNorm(b, weights, hiddenStates, c, "vision_model.pre_layrnorm", "/vision_model/pre_layrnorm");
+        hiddenStates = VisionBlocks.LayerNorm(b, weights, hiddenStates, c, "vision_model.pre_layrnorm", "/vision_model/pre_layrnorm");
 
         for (int layer = 0; layer < options.VisionGraphLayers; layer++)
         {
             string prefix = $"vision_model.encoder.layers.{layer}", path = $"/vision_model/encoder/layers.{layer}";
-            GraphValue normed = LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm1", $"{path}/layer_norm1");
-            GraphValue attention = SelfAttention(b, options, weights, normed, prefix + ".self_attn", path + "/self_attn");
+            GraphValue normed = VisionBlocks.LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm1", $"{path}/layer_norm1");
+            GraphValue attention = VisionBlocks.SelfAttention(b, weights, normed, c, options.VisionHeads, Tokens, options.VisionAttention, prefix + ".self_attn", path + "/self_attn");
             hiddenStates = b.Add(hiddenStates, attention, $"{path}/Add_output_0");
 
-            normed = LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm2", $"{path}/layer_norm2");
-            GraphValue mlp = Dense(b, weights, normed, c, options.VisionIntermediateSize, $"{prefix}.mlp.fc1", $"{path}/mlp/fc1");
+            normed = VisionBlocks.LayerNorm(b, weights, hiddenStates, c, $"{prefix}.layer_norm2", $"{path}/layer_norm2");
+            GraphValue mlp = VisionBlocks.Dense(b, weights, normed, c, options.VisionIntermediateSize, $"{prefix}.mlp.fc1", $"{path}/mlp/fc1");
             GraphValue gate = b.Sigmoid(b.Mul(mlp, b.Scalar(1.702f), $"{path}/mlp/activation_fn/Mul_output_0"), $"{path}/mlp/activation_fn/Sigmoid_output_0");
             mlp = b.Mul(mlp, gate, $"{path}/mlp/activation_fn/Mul_1_output_0"); // quick GELU
-            mlp = Dense(b, weights, mlp, options.VisionIntermediateSize, c, $"{prefix}.mlp.fc2", $"{path}/mlp/fc2");
+            mlp = VisionBlocks.Dense(b, weights, mlp, options.VisionIntermediateSize, c, $"{prefix}.mlp.fc2", $"{path}/mlp/fc2");
             hiddenStates = b.Add(hiddenStates, mlp, $"{path}/Add_1_output_0");
         }
 
         return hiddenStates;
-    }
-
-    private static GraphValue SelfAttention(GraphBuilder b, TinyPhi3VisionOptions options, WeightReader weights, GraphValue x, string prefix, string path)
-    {
-        int c = options.VisionHiddenSize, heads = options.VisionHeads, headSize = c / heads;
-
-        // Both variants draw the same weights in the same order, so they compute the same function.
-        GraphValue q = Dense(b, weights, x, c, c, $"{prefix}.q_proj", $"{path}/q_proj");
-        GraphValue k = Dense(b, weights, x, c, c, $"{prefix}.k_proj", $"{path}/k_proj");
-        GraphValue v = Dense(b, weights, x, c, c, $"{prefix}.v_proj", $"{path}/v_proj");
-
-        GraphValue context;
-        if (options.VisionAttention == VisionAttentionKind.MultiHeadAttention)
-        {
-            context = b.Op("MultiHeadAttention", [q, k, v], [NodeAttributes.Int("num_heads", heads)], $"{path}/MultiHeadAttention_output_0", domain: GraphBuilder.MicrosoftDomain);
-        }
-        else
-        {
-            GraphValue qHeads = b.Transpose(b.Reshape(q, [0, Tokens, heads, headSize], $"{path}/Reshape_output_0"), [0, 2, 1, 3], $"{path}/Transpose_output_0");
-            GraphValue kHeads = b.Transpose(b.Reshape(k, [0, Tokens, heads, headSize], $"{path}/Reshape_1_output_0"), [0, 2, 3, 1], $"{path}/Transpose_1_output_0");
-            GraphValue vHeads = b.Transpose(b.Reshape(v, [0, Tokens, heads, headSize], $"{path}/Reshape_2_output_0"), [0, 2, 1, 3], $"{path}/Transpose_2_output_0");
-            GraphValue scores = b.Mul(b.MatMul(qHeads, kHeads, $"{path}/MatMul_output_0"), b.Scalar(1f / MathF.Sqrt(headSize)), $"{path}/Mul_output_0");
-            GraphValue probabilities = b.Softmax(scores, -1, $"{path}/Softmax_output_0"); // [n, heads, 577, 577]
-            context = b.MatMul(probabilities, vHeads, $"{path}/MatMul_1_output_0");
-            context = b.Reshape(b.Transpose(context, [0, 2, 1, 3], $"{path}/Transpose_3_output_0"), [0, Tokens, c], $"{path}/Reshape_3_output_0");
-        }
-
-        return Dense(b, weights, context, c, c, $"{prefix}.out_proj", $"{path}/out_proj");
-    }
-
-    // A PyTorch Linear as exported: MatMul by the [in, out] weight "{prefix}.weight", then Add of "{prefix}.bias".
-    // Weights of variance 1 / in keep activations near unit scale, so attention is far from uniform.
-    private static GraphValue Dense(GraphBuilder b, WeightReader weights, GraphValue x, int inFeatures, int outFeatures, string prefix, string path)
-    {
-        GraphValue weight = weights.Tensor(b, prefix + ".weight", [inFeatures, outFeatures], 1f / MathF.Sqrt(inFeatures));
-        GraphValue bias = weights.Tensor(b, prefix + ".bias", [outFeatures], 0.02f);
-        return b.Add(b.MatMul(x, weight, path + "/MatMul_output_0"), bias, path + "/Add_output_0");
-    }
-
-    private static GraphValue LayerNorm(GraphBuilder b, WeightReader weights, GraphValue x, int width, string prefix, string path)
-    {
-        GraphValue scale = weights.Tensor(b, $"{prefix}.weight", [width], 0.1f, mean: 1f);
-        GraphValue bias = weights.Tensor(b, $"{prefix}.bias", [width], 0.1f);
-        return b.LayerNormalization(x, scale, bias, epsilon: 1e-5f, name: $"{path}/LayerNormalization_output_0");
-    }
-
-    // [rows, cols, 4C] -> each row followed by the separator -> [rows * (cols + 1), 4C].
-    private static GraphValue WithRowSeparators(GraphBuilder b, GraphValue grid, GraphValue separator, GraphValue rows, int merged, string path)
-    {
-        GraphValue separatorShape = b.Concat(0, [rows, b.Int64s(1, merged)], $"{path}/separator_shape_output_0");
-        GraphValue separators = b.Expand(b.Reshape(separator, [1, 1, merged]), separatorShape, $"{path}/Expand_output_0");
-        GraphValue withSeparators = b.Concat(1, [grid, separators], $"{path}/Concat_output_0");
-        return b.Reshape(withSeparators, [-1, merged], $"{path}/Reshape_2_output_0");
     }
 }

@@ -1,9 +1,14 @@
+using VisPruner.Engine.ModelFolders;
+
 namespace VisPruner.Engine.ChatTemplates;
 
-/// <summary>The chat templates of the supported model families.</summary>
+/// <summary>
+/// The chat templates the engine knows: those of the families it runs (from their registrations), and those written ahead
+/// of their families' engines.
+/// </summary>
 internal static class ChatTemplateCatalog
 {
-    private static readonly IChatTemplate[] Known = [new Phi3VisionChatTemplate(), new Phi4MultimodalChatTemplate(), new Qwen25VisionChatTemplate()];
+    private static readonly IChatTemplate[] Known = [.. ModelFamilies.Templates, new Qwen25VisionChatTemplate()];
 
     /// <summary>The genai_config.json model types that have a template.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } = Known.Select(t => t.ModelType).ToArray();

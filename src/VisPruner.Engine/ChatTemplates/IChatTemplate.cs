@@ -34,4 +34,10 @@ public interface IChatTemplate
 
     /// <summary>The text that closes a tool-call block.</summary>
     string ToolCallClose { get; }
+
+    /// <summary>
+    /// The key of a call's arguments in this family's tool-call JSON, <c>{"name": ..., "&lt;key&gt;": {...}}</c>:
+    /// <c>arguments</c>, or <c>parameters</c> where the family's convention says so (Gemma 3).
+    /// </summary>
+    string ToolCallArgumentsName { get; }
 }

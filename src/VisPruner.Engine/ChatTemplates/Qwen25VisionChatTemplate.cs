@@ -27,6 +27,9 @@ internal sealed class Qwen25VisionChatTemplate : IChatTemplate
     public string ToolCallClose => "</tool_call>";
 
     /// <inheritdoc />
+    public string ToolCallArgumentsName => "arguments";
+
+    /// <inheritdoc />
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
 
     /// <inheritdoc />

@@ -26,6 +26,10 @@ public static class ToolCallGrammar
     /// <param name="callRequired">True when the reply must be calls only; false when it may answer in text, calls optional.</param>
     /// <param name="maxCalls">The most calls in one reply (1 when a reply holds one call at most).</param>
     /// <param name="limits">The bounds on the arguments; null for <see cref="StructuredOutputLimits.Default"/>.</param>
+    /// <param name="argumentsName">
+    /// The key of the arguments in a call, <c>{"name": ..., "&lt;key&gt;": {...}}</c>: <c>arguments</c>, or the family's own
+    /// (<see cref="IChatTemplate.ToolCallArgumentsName"/>).
+    /// </param>
     /// <returns>
     /// The constraint. With <paramref name="callRequired"/>, its <see cref="OutputConstraint.MaxTokens"/> bounds the whole
     /// reply; otherwise it bounds each call block (<see cref="OutputConstraint.Span"/>).
@@ -34,11 +38,13 @@ public static class ToolCallGrammar
     /// No tools, or a tool's parameter schema is not a JSON object or admits no finite arguments within the limits (the tool is named).
     /// </exception>
     public static OutputConstraint Create(
-        IReadOnlyList<ToolDefinition> tools, string openTag, string closeTag, bool callRequired, int maxCalls, StructuredOutputLimits? limits = null)
+        IReadOnlyList<ToolDefinition> tools, string openTag, string closeTag, bool callRequired, int maxCalls, StructuredOutputLimits? limits = null,
+        string argumentsName = "arguments")
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentException.ThrowIfNullOrEmpty(openTag);
         ArgumentException.ThrowIfNullOrEmpty(closeTag);
+        ArgumentException.ThrowIfNullOrEmpty(argumentsName);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCalls, 1);
         limits ??= StructuredOutputLimits.Default;
         if (tools.Count == 0)
@@ -54,13 +60,14 @@ public static class ToolCallGrammar
             choices.Add(new JsonObject
             {
                 ["type"] = "object",
-                ["properties"] = new JsonObject { ["name"] = new JsonObject { ["const"] = tool.Name }, ["arguments"] = arguments.Schema },
-                ["required"] = new JsonArray("name", "arguments"),
+                ["properties"] = new JsonObject { ["name"] = new JsonObject { ["const"] = tool.Name }, [argumentsName] = arguments.Schema },
+                ["required"] = new JsonArray("name", argumentsName),
                 ["additionalProperties"] = false,
             });
 
-            // {"name": "<name>", "arguments": <arguments>}
-            longestCall = Math.Max(longestCall, Encoding.UTF8.GetByteCount("{\"name\": , \"arguments\": }") + JsonSchemaBounds.ValueBytes(JsonValue.Create(tool.Name)) + arguments.MaxBytes);
+            // {"name": "<name>", "<arguments>": <arguments>}
+            longestCall = Math.Max(longestCall, Encoding.UTF8.GetByteCount("{\"name\": , : }") + JsonSchemaBounds.ValueBytes(JsonValue.Create(tool.Name))
+                + JsonSchemaBounds.ValueBytes(JsonValue.Create(argumentsName)) + arguments.MaxBytes);
         }
 
         // One line, single spaces: the layout the template renders calls in, and no room to ramble in whitespace.

@@ -41,12 +41,14 @@ internal static class ToolJson
         return text.Append("\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call>").ToString();
     }
 
-    /// <summary><c>{"name": ..., "arguments": {...}}</c>.</summary>
-    public static string Call(ToolCallPart call)
+    /// <summary><c>{"name": ..., "arguments": {...}}</c>, the arguments under <paramref name="argumentsName"/>.</summary>
+    public static string Call(ToolCallPart call, string argumentsName = "arguments")
     {
         var builder = new StringBuilder("{\"name\": ");
         PythonJson.WriteString(call.Name, builder);
-        builder.Append(", \"arguments\": ").Append(PythonJson.Format(call.ArgumentsJson, $"arguments of the '{call.Name}' tool call"));
+        builder.Append(", ");
+        PythonJson.WriteString(argumentsName, builder);
+        builder.Append(": ").Append(PythonJson.Format(call.ArgumentsJson, $"arguments of the '{call.Name}' tool call"));
         return builder.Append('}').ToString();
     }
 

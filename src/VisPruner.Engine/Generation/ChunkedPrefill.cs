@@ -28,12 +28,11 @@ internal sealed class ChunkedPrefill
     private const int MaxChunk = 2048;
     private double _tokensPerSecond = 1000;
 
-    /// <summary>Appends <paramref name="ids"/> from <paramref name="from"/> on.</summary>
+    /// <summary>Appends <paramref name="ids"/> from <paramref name="from"/> on, everything before <paramref name="imagesEnd"/> at once.</summary>
     /// <exception cref="OperationCanceledException">Cancelled between two chunks.</exception>
-    public void Append(Generator generator, int[] ids, int from, CancellationToken cancellationToken)
+    public void Append(Generator generator, int[] ids, int from, int imagesEnd, CancellationToken cancellationToken)
     {
         int position = from;
-        int imagesEnd = Array.FindLastIndex(ids, id => id < 0) + 1;
         while (position < ids.Length)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -75,7 +75,7 @@ internal sealed class GenerationLoop : IDisposable
         try
         {
             long prefillStart = Stopwatch.GetTimestamp();
-            _prefill.Append(generator, ids, reusedTokens, cancellationToken);
+            _prefill.Append(generator, ids, reusedTokens, prompt.ImagesEnd, cancellationToken);
             TimeSpan prefill = Stopwatch.GetElapsedTime(prefillStart);
 
             using ReplyDecoder text = _model.CreateReplyDecoder();
@@ -183,13 +183,7 @@ internal sealed class GenerationLoop : IDisposable
         PinnedInputs? pins = null;
         try
         {
-            if (prompt.ImageTokenCounts.Length > 0)
-            {
-                pins = new PinnedInputs(prompt.ImageFeatures, prompt.ImageTokenCounts, _config.Model.Decoder.HiddenSize);
-                generator.SetModelInput(VisionStub.InputName, pins.Features);
-                generator.SetModelInput(VisionStub.ImageTokenCountsName, pins.Counts);
-            }
-
+            pins = _model.Stub.Feed(generator, prompt.ImageFeatures, prompt.ImageTokenCounts);
             return new ContinuableGenerators.Entry(generator, [], prompt.ImageIdentity, settings, maxLength, pins);
         }
         catch

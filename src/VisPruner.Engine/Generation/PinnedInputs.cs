@@ -4,31 +4,41 @@ using Microsoft.ML.OnnxRuntimeGenAI;
 namespace VisPruner.Engine.Generation;
 
 /// <summary>
-/// The image inputs of a generator: the kept feature rows and each image's row count, pinned, because GenAI's tensors
-/// point into managed memory; they stay pinned until the generator is gone.
+/// A generator's extra model inputs (the kept image rows and their counts), pinned, because GenAI's tensors point into
+/// managed memory; they stay pinned until the generator is gone.
 /// </summary>
 internal sealed class PinnedInputs : IDisposable
 {
-    private GCHandle _features;
-    private GCHandle _counts;
+    private readonly List<(GCHandle Handle, Tensor Tensor)> _inputs = [];
 
-    public PinnedInputs(float[] features, long[] counts, int hidden)
+    /// <summary>Pins <paramref name="data"/> and sets it on <paramref name="generator"/> as the model input <paramref name="name"/>.</summary>
+    public void Set<T>(Generator generator, string name, T[] data, long[] shape, ElementType type)
+        where T : unmanaged
     {
-        _features = GCHandle.Alloc(features, GCHandleType.Pinned);
-        _counts = GCHandle.Alloc(counts, GCHandleType.Pinned);
-        Features = new Tensor(_features.AddrOfPinnedObject(), [features.Length / hidden, hidden], ElementType.float32);
-        Counts = new Tensor(_counts.AddrOfPinnedObject(), [counts.Length], ElementType.int64);
+        GCHandle handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+        Tensor? tensor = null;
+        try
+        {
+            tensor = new Tensor(handle.AddrOfPinnedObject(), shape, type);
+            generator.SetModelInput(name, tensor);
+            _inputs.Add((handle, tensor));
+        }
+        catch
+        {
+            tensor?.Dispose();
+            handle.Free();
+            throw;
+        }
     }
-
-    public Tensor Features { get; }
-
-    public Tensor Counts { get; }
 
     public void Dispose()
     {
-        Features.Dispose();
-        Counts.Dispose();
-        _features.Free();
-        _counts.Free();
+        foreach ((GCHandle handle, Tensor tensor) in _inputs)
+        {
+            tensor.Dispose();
+            handle.Free();
+        }
+
+        _inputs.Clear();
     }
 }

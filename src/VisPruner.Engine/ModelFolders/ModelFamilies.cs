@@ -1,40 +1,41 @@
 using Microsoft.Extensions.Logging;
+using VisPruner.Engine.Families;
+using VisPruner.Engine.Gemma3;
 using VisPruner.Engine.Generation;
 using VisPruner.Engine.Phi3Vision;
+using VisPruner.Engine.Phi4Multimodal;
 using VisPruner.Engine.Runtime;
 
 namespace VisPruner.Engine.ModelFolders;
 
-/// <summary>The model families (<c>model.type</c>) the engine runs, each with its own prompt and vision pipeline.</summary>
+/// <summary>The model families (<c>model.type</c>) the engine runs: one registration line each.</summary>
 internal static class ModelFamilies
 {
-    private delegate Task<IMultimodalPipeline> PipelineLoader(
-        string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken);
-
-    private static readonly Dictionary<string, PipelineLoader> Loaders = new(StringComparer.Ordinal) { ["phi3v"] = Phi3VisionPipeline.LoadAsync };
+    private static readonly IModelFamily[] Registered =
+    [
+        new Phi3VisionFamily(),
+        new Phi4MultimodalFamily(),
+        new Gemma3Family(),
+    ];
 
     // Families whose folders follow the same decoder layout and are planned next.
-    private static readonly string[] Planned = ["phi4mm", "qwen2_5_vl", "gemma3"];
+    private static readonly string[] Planned = ["qwen2_5_vl"];
 
     /// <summary>Gets the model types the engine runs.</summary>
-    public static IReadOnlyCollection<string> Supported => Loaders.Keys;
+    public static IReadOnlyCollection<string> Supported { get; } = [.. Registered.Select(f => f.ModelType)];
 
-    /// <summary>Checks that the engine runs <paramref name="config"/>'s family, before anything is loaded.</summary>
-    /// <exception cref="ModelFolderException">It does not; the message lists the supported types.</exception>
-    public static void RequireSupported(GenAiConfig config)
-    {
-        if (!Loaders.ContainsKey(config.Model.Type))
-        {
-            string planned = Planned.Contains(config.Model.Type, StringComparer.Ordinal) ? " yet" : string.Empty;
-            throw new ModelFolderException(GenAiConfig.FileName, "model.type",
-                $"'{config.Model.Type}' is not supported{planned}; supported types: {string.Join(", ", Supported)}.");
-        }
-    }
+    /// <summary>Gets the chat templates of the families the engine runs.</summary>
+    public static IEnumerable<ChatTemplates.IChatTemplate> Templates => Registered.Select(f => f.Template);
+
+    /// <summary>Returns <paramref name="config"/>'s family, before anything is loaded.</summary>
+    /// <exception cref="ModelFolderException">The engine does not run it; the message lists the supported types.</exception>
+    public static IModelFamily RequireSupported(GenAiConfig config) =>
+        Registered.FirstOrDefault(f => f.ModelType == config.Model.Type)
+        ?? throw new ModelFolderException(GenAiConfig.FileName, "model.type",
+            $"'{config.Model.Type}' is not supported{(Planned.Contains(config.Model.Type, StringComparer.Ordinal) ? " yet" : string.Empty)}; " +
+            $"supported types: {string.Join(", ", Supported)}.");
 
     public static Task<IMultimodalPipeline> LoadAsync(
-        string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
-    {
-        RequireSupported(config);
-        return Loaders[config.Model.Type](folder, config, model, options, logger, cancellationToken);
-    }
+        string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken) =>
+        RequireSupported(config).LoadPipelineAsync(folder, config, model, options, logger, cancellationToken);
 }

@@ -51,7 +51,10 @@ public sealed record VisualTokenPruningOptions
     /// <summary>Gets a value indicating whether every row separator is kept, even for rows that keep no token.</summary>
     public bool KeepAllSeparators { get; init; }
 
-    /// <summary>Gets where token importance comes from. Default: [CLS] attention when the vision model exposes it.</summary>
+    /// <summary>
+    /// Gets where token importance comes from. Default: the vision model's attention when it exposes it ([CLS] attention for
+    /// phi3v, the attention each patch receives for phi4mm and gemma3).
+    /// </summary>
     public ImportanceSignal Importance { get; init; } = ImportanceSignal.Auto;
 
     /// <summary>Gets the seed of <see cref="VisualTokenSelectorKind.Random"/>.</summary>
@@ -128,12 +131,17 @@ public enum VisualTokenSelectorKind
 /// <summary>Where token importance comes from.</summary>
 public enum ImportanceSignal
 {
-    /// <summary>[CLS] attention when the vision model's attention can be read, else <see cref="FeatureNorm"/> (logged as a warning).</summary>
+    /// <summary>
+    /// The attention signal of <see cref="ClsAttention"/> when the vision model's attention can be read, else
+    /// <see cref="FeatureNorm"/> (logged as a warning).
+    /// </summary>
     Auto,
 
     /// <summary>
     /// The [CLS] token's attention in the layer whose features the model uses, summed over each merged token's 2 x 2
-    /// patches; loading fails if the vision model exposes no such attention.
+    /// patches; for encoders without a [CLS] token (the SigLIP of phi4mm and gemma3), the attention each patch receives there
+    /// instead (averaged over heads and queries, then summed over phi4mm's 2 x 2 patches, averaged over gemma3's 4 x 4, as
+    /// their projectors pool them). Loading fails if the vision model exposes no such attention.
     /// </summary>
     ClsAttention,
 

@@ -17,10 +17,11 @@ internal sealed class GenAiModel : IDisposable
 
     private readonly int _replyLeadingSpaces;
 
-    private GenAiModel(string folder, Model model, Tokenizer markup, Tokenizer literal, int[] prefix, int replyLeadingSpaces)
+    private GenAiModel(string folder, Model model, VisionStub stub, Tokenizer markup, Tokenizer literal, int[] prefix, int replyLeadingSpaces)
     {
         Folder = folder;
         Model = model;
+        Stub = stub;
         _markup = markup;
         _literal = literal;
         Prefix = prefix;
@@ -31,6 +32,9 @@ internal sealed class GenAiModel : IDisposable
 
     public Model Model { get; }
 
+    /// <summary>Gets the stand-in for the folder's vision model, which feeds a generator the kept image rows.</summary>
+    public VisionStub Stub { get; }
+
     /// <summary>Gets the ids the tokenizer puts before a whole text (the BOS token for Phi-3.5), empty when none.</summary>
     public int[] Prefix { get; }
 
@@ -40,8 +44,8 @@ internal sealed class GenAiModel : IDisposable
     public static GenAiModel Load(string folder, GenAiConfig config, MultimodalEngineOptions options)
     {
         VisionConfig vision = config.Model.Vision
-            ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", "is missing; phi3v folders have a vision model.");
-        byte[] stub = VisionStub.Build(vision.ImageFeaturesName, config.Model.Decoder.HiddenSize);
+            ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", $"is missing; {config.Model.Type} folders have a vision model.");
+        var stub = new VisionStub(vision.ImageFeaturesName, config.Model.Decoder.HiddenSize, ModelFamilies.RequireSupported(config).ImageFeaturesRank(folder, config));
         Model? model = null;
         Tokenizer? markup = null;
         Tokenizer? literal = null;
@@ -49,7 +53,7 @@ internal sealed class GenAiModel : IDisposable
         {
             using (var genAiConfig = new Config(folder))
             {
-                genAiConfig.Overlay(VisionStub.Overlay);
+                genAiConfig.Overlay(stub.Overlay);
                 if (options.IntraOpThreads > 0)
                 {
                     genAiConfig.Overlay(
@@ -57,7 +61,7 @@ internal sealed class GenAiModel : IDisposable
                 }
 
                 ExecutionProviderSetup.Apply(genAiConfig, options);
-                genAiConfig.AddModelData(VisionStub.FileName, stub);
+                genAiConfig.AddModelData(VisionStub.FileName, stub.Build());
                 model = new Model(genAiConfig);
                 genAiConfig.RemoveModelData(VisionStub.FileName);
             }
@@ -66,9 +70,9 @@ internal sealed class GenAiModel : IDisposable
             literal = new Tokenizer(model);
             literal.UpdateOptions(new Dictionary<string, string> { ["literal"] = "true" });
             int[] prefix = PrefixOf(markup);
-            WarmUp(model, config);
+            WarmUp(model, stub, config);
             int leadingSpaces = ReadLeadingSpaces(folder);
-            return new GenAiModel(folder, model, markup, literal, prefix, leadingSpaces);
+            return new GenAiModel(folder, model, stub, markup, literal, prefix, leadingSpaces);
         }
         catch (OnnxRuntimeGenAIException ex)
         {
@@ -122,11 +126,12 @@ internal sealed class GenAiModel : IDisposable
     // A prompt token and one generated token through the embedding and the decoder (the second run reads the key/value
     // cache): whatever GenAI would reject at the first request (tensor names, head counts and sizes that disagree with the
     // configuration) is reported at load instead.
-    private static void WarmUp(Model model, GenAiConfig config)
+    private static void WarmUp(Model model, VisionStub stub, GenAiConfig config)
     {
         using var parameters = new GeneratorParams(model);
         parameters.SetSearchOption("max_length", 3);
         using var generator = new Generator(model, parameters);
+        using Generation.PinnedInputs? pins = stub.Feed(generator, [], []);
         generator.AppendTokens([config.Model.BosTokenId]);
         generator.GenerateNextToken();
         generator.GenerateNextToken();

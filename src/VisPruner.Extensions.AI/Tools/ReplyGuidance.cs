@@ -17,9 +17,9 @@ internal static class ReplyGuidance
         return constraints.ToolCall switch
         {
             ToolCallRequirement.AnyTool or ToolCallRequirement.SpecificFunction =>
-                ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: true, maxCalls, limits),
+                ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: true, maxCalls, limits, template.ToolCallArgumentsName),
             _ when constraints.Json => OutputConstraint.BoundedJsonSchema(constraints.JsonSchema?.GetRawText(), limits),
-            ToolCallRequirement.Optional => ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: false, maxCalls, limits),
+            ToolCallRequirement.Optional => ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: false, maxCalls, limits, template.ToolCallArgumentsName),
             _ => null,
         };
     }

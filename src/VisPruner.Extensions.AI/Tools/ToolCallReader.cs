@@ -26,7 +26,7 @@ internal static partial class ToolCallReader
         }
 
         // The template leaves blocks it cannot parse in the text; they were meant as calls.
-        string text = ExtractMalformed(reply.Text, delimiters, calls);
+        string text = ExtractMalformed(reply.Text, delimiters, template.ToolCallArgumentsName, calls);
         if (singleCall && calls.Count > 1)
         {
             calls.RemoveRange(1, calls.Count - 1);
@@ -35,7 +35,7 @@ internal static partial class ToolCallReader
         return (calls, text);
     }
 
-    private static string ExtractMalformed(string text, ToolCallMarkup delimiters, List<FunctionCallContent> calls)
+    private static string ExtractMalformed(string text, ToolCallMarkup delimiters, string argumentsName, List<FunctionCallContent> calls)
     {
         int start = text.IndexOf(delimiters.Open, StringComparison.Ordinal);
         if (start < 0)
@@ -56,7 +56,7 @@ internal static partial class ToolCallReader
             Match name = NamePattern().Match(body);
             calls.Add(new FunctionCallContent(NewCallId(), name.Success ? Regex.Unescape(name.Groups[1].Value) : "unknown")
             {
-                Exception = new InvalidOperationException($"The model wrote a tool call that is not a valid {{\"name\", \"arguments\"}} JSON object: {body}"),
+                Exception = new InvalidOperationException($"The model wrote a tool call that is not a valid {{\"name\", \"{argumentsName}\"}} JSON object: {body}"),
             });
             start = text.IndexOf(delimiters.Open, position, StringComparison.Ordinal);
         }

@@ -22,16 +22,7 @@ public sealed class Phi3VisionImageProcessor
     {
         Options = options ?? new Phi3VisionProcessorOptions();
         Options.Validate();
-        _normalize = new float[3][];
-        for (int c = 0; c < 3; c++)
-        {
-            // Same float32 operations as ToTensor() (/255) followed by Normalize (-mean, /std).
-            _normalize[c] = new float[256];
-            for (int v = 0; v < 256; v++)
-            {
-                _normalize[c][v] = (((float)v / 255f) - Options.ImageMean[c]) / Options.ImageStd[c];
-            }
-        }
+        _normalize = PaddedCanvas.NormalizationTable(Options.ImageMean, Options.ImageStd);
     }
 
     /// <summary>The settings in use.</summary>
@@ -114,94 +105,19 @@ public sealed class Phi3VisionImageProcessor
     {
         Phi3VisionImageGeometry geometry = GetGeometry(image.Width, image.Height);
         RgbImage resized = PillowResampler.Resize(image, geometry.ResizedWidth, geometry.ResizedHeight, ResampleFilter.Bilinear, verticalFirst: geometry.Transposed);
-        var padded = new PaddedView(resized, geometry);
         Phi3VisionImageLayout layout = geometry.Layout;
-        WriteGlobalView(padded, output[..(3 * CropPlane)]);
+        var padded = new PaddedCanvas(resized, layout.Width, layout.Height, geometry.OffsetX, geometry.OffsetY);
+        padded.WriteBicubicView(Crop, _normalize, output[..(3 * CropPlane)]);
         for (int row = 0; row < layout.CropRows; row++)
         {
             for (int col = 0; col < layout.CropColumns; col++)
             {
                 int slot = 1 + (row * layout.CropColumns) + col;
-                WriteCrop(padded, row * Crop, col * Crop, output.Slice(slot * 3 * CropPlane, 3 * CropPlane));
+                padded.WriteCrop(row * Crop, col * Crop, Crop, _normalize, output.Slice(slot * 3 * CropPlane, 3 * CropPlane));
             }
         }
 
         output[((1 + layout.CropCount) * 3 * CropPlane)..].Clear();
         return layout;
-    }
-
-    private void WriteCrop(PaddedView padded, int top, int left, Span<float> output)
-    {
-        for (int y = 0; y < Crop; y++)
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                padded.NormalizedRow(top + y, left, Crop, c, _normalize[c], output.Slice((c * CropPlane) + (y * Crop), Crop));
-            }
-        }
-    }
-
-    /// <summary>PyTorch bicubic interpolation of the normalised padded image down (or up) to 336x336.</summary>
-    private void WriteGlobalView(PaddedView padded, Span<float> output)
-    {
-        TorchBicubic xs = TorchBicubic.Create(padded.Width, Crop);
-        TorchBicubic ys = TorchBicubic.Create(padded.Height, Crop);
-        Span<float> rows = new float[4 * 3 * padded.Width];
-        for (int oy = 0; oy < Crop; oy++)
-        {
-            for (int j = 0; j < 4; j++)
-            {
-                for (int c = 0; c < 3; c++)
-                {
-                    padded.NormalizedRow(ys.Indices[(4 * oy) + j], 0, padded.Width, c, _normalize[c], rows.Slice(((j * 3) + c) * padded.Width, padded.Width));
-                }
-            }
-
-            for (int c = 0; c < 3; c++)
-            {
-                for (int ox = 0; ox < Crop; ox++)
-                {
-                    float sum = 0f;
-                    for (int j = 0; j < 4; j++)
-                    {
-                        ReadOnlySpan<float> row = rows.Slice(((j * 3) + c) * padded.Width, padded.Width);
-                        int xi = 4 * ox;
-                        float t = row[xs.Indices[xi]] * xs.Weights[xi];
-                        t += row[xs.Indices[xi + 1]] * xs.Weights[xi + 1];
-                        t += row[xs.Indices[xi + 2]] * xs.Weights[xi + 2];
-                        t += row[xs.Indices[xi + 3]] * xs.Weights[xi + 3];
-                        float weighted = t * ys.Weights[(4 * oy) + j];
-                        sum = j == 0 ? weighted : sum + weighted;
-                    }
-
-                    output[(c * CropPlane) + (oy * Crop) + ox] = sum;
-                }
-            }
-        }
-    }
-
-    /// <summary>The resized image placed on a white canvas of the padded size, read row by row.</summary>
-    private readonly struct PaddedView(RgbImage resized, Phi3VisionImageGeometry geometry)
-    {
-        public int Width => geometry.Layout.Width;
-
-        public int Height => geometry.Layout.Height;
-
-        public void NormalizedRow(int y, int x0, int count, int channel, float[] lut, Span<float> output)
-        {
-            int ry = y - geometry.OffsetY;
-            if ((uint)ry >= (uint)resized.Height)
-            {
-                output[..count].Fill(lut[255]);
-                return;
-            }
-
-            ReadOnlySpan<byte> row = resized.GetRow(ry);
-            for (int i = 0; i < count; i++)
-            {
-                int rx = x0 + i - geometry.OffsetX;
-                output[i] = (uint)rx < (uint)resized.Width ? lut[row[(3 * rx) + channel]] : lut[255];
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VisPruner.Imaging.Processing;
 
 namespace VisPruner.Imaging.Phi3Vision;
 
@@ -28,24 +29,24 @@ public static class ProcessorConfig
 
             int numCrops = defaults.NumCrops;
             IReadOnlyList<float> mean = defaults.ImageMean, std = defaults.ImageStd;
-            if (FindPhi3Transform(root) is { } attrs && attrs.TryGetProperty("num_crops", out JsonElement transformCrops))
+            if (ProcessorJson.FindTransformAttrs(root, "Phi3ImageTransform") is { } attrs && attrs.TryGetProperty("num_crops", out JsonElement transformCrops))
             {
-                numCrops = ReadInt(transformCrops, "num_crops");
+                numCrops = ProcessorJson.ReadInt(transformCrops, "num_crops");
             }
 
             if (root.TryGetProperty("num_crops", out JsonElement crops))
             {
-                numCrops = ReadInt(crops, "num_crops");
+                numCrops = ProcessorJson.ReadInt(crops, "num_crops");
             }
 
             if (root.TryGetProperty("image_mean", out JsonElement m))
             {
-                mean = ReadTriple(m, "image_mean");
+                mean = ProcessorJson.ReadTriple(m, "image_mean");
             }
 
             if (root.TryGetProperty("image_std", out JsonElement s))
             {
-                std = ReadTriple(s, "image_std");
+                std = ProcessorJson.ReadTriple(s, "image_std");
             }
 
             var options = new Phi3VisionProcessorOptions { NumCrops = numCrops, ImageMean = mean, ImageStd = std };
@@ -78,40 +79,5 @@ public static class ProcessorConfig
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
-    }
-
-    private static JsonElement? FindPhi3Transform(JsonElement root)
-    {
-        if (!root.TryGetProperty("processor", out JsonElement processor) || processor.ValueKind != JsonValueKind.Object
-            || !processor.TryGetProperty("transforms", out JsonElement transforms) || transforms.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        foreach (JsonElement transform in transforms.EnumerateArray())
-        {
-            if (transform.ValueKind == JsonValueKind.Object
-                && transform.TryGetProperty("operation", out JsonElement op) && op.ValueKind == JsonValueKind.Object
-                && op.TryGetProperty("type", out JsonElement type) && type.ValueKind == JsonValueKind.String
-                && type.GetString() == "Phi3ImageTransform")
-            {
-                return op.TryGetProperty("attrs", out JsonElement attrs) && attrs.ValueKind == JsonValueKind.Object ? attrs : null;
-            }
-        }
-
-        return null;
-    }
-
-    private static int ReadInt(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw new InvalidDataException($"'{name}' must be an integer.");
-
-    private static float[] ReadTriple(JsonElement e, string name)
-    {
-        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 3 || e.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number))
-        {
-            throw new InvalidDataException($"'{name}' must be an array of three numbers.");
-        }
-
-        return e.EnumerateArray().Select(x => x.GetSingle()).ToArray();
     }
 }

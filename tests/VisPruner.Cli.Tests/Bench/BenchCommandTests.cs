@@ -5,7 +5,7 @@ using VisPruner.Cli.Bench;
 
 namespace VisPruner.Cli.Tests.Bench;
 
-/// <summary>The bench command on a model folder of the user's (here the trained demo model): every row, the follow-up, the files.</summary>
+/// <summary>The bench command on a model folder of the user's (here the trained demo model): every row, GenAI's own path included, the follow-up, the files.</summary>
 [Collection(ConsoleCapture.Name)]
 public sealed class BenchCommandTests(TrainedModelFolder model) : IDisposable
 {
@@ -24,7 +24,10 @@ public sealed class BenchCommandTests(TrainedModelFolder model) : IDisposable
         Match pruned = Regex.Match(report, @"\| engine, 64 tokens \| 5 \| (\d+) \| \d+ \| \d+ ms \| \d+\.\d\d \| - \| - \|");
         Assert.True(unpruned.Success && pruned.Success, report);
         Assert.True(int.Parse(pruned.Groups[1].Value, CultureInfo.InvariantCulture) < int.Parse(unpruned.Groups[1].Value, CultureInfo.InvariantCulture), report);
-        Assert.DoesNotContain("ONNX Runtime GenAI", report, StringComparison.Ordinal);
+        // GenAI's own path is tried on the folder too: its phi3v processor applies 16 crops where the folder asks for 4, and
+        // that prompt outgrows the folder's context, which the bench reports instead of the row.
+        Assert.Contains("- ONNX Runtime GenAI, own path could not run: input_ids size (2521) + current sequence length (0) exceeds max length (2048)", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("| ONNX Runtime GenAI, own path |", report, StringComparison.Ordinal);
         // The model's own first answer goes back into the history, and the follow-up continues its generator.
         Assert.Matches(@"Follow-up question \(\d+ prompt tokens, [1-9]\d* of them already in the continued generator's cache\)", report);
         Assert.Contains("<svg", await File.ReadAllTextAsync(Path.Combine(_output, "ttft.svg")), StringComparison.Ordinal);

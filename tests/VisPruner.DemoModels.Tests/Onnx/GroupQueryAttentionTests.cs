@@ -84,7 +84,27 @@ public class GroupQueryAttentionTests
         }
     }
 
-    private static byte[] BuildAttention(bool rotary, float[] cos, float[] sin)
+    [Fact]
+    public void A_local_window_limits_each_query_to_that_many_most_recent_positions_itself_included()
+    {
+        // Sliding-window layers (Gemma, Mistral): with local_window_size w, position i attends to i - w + 1 .. i, as Hugging
+        // Face's sliding_window does.
+        const int prompt = 5, total = prompt + 1, window = 2;
+        (float[] cos, float[] sin) = Reference.RotaryCaches(MaxPositions, HeadSize);
+        using InferenceSession session = new InferenceSession(BuildAttention(rotary: true, cos, sin, window));
+        var random = new TensorRandom(23);
+        float[] q = random.Normal(total * Hidden), k = random.Normal(total * KvHidden), v = random.Normal(total * KvHidden);
+
+        (float[] promptOut, float[] presentKey, float[] presentValue) = Step(session, q[..(prompt * Hidden)], k[..(prompt * KvHidden)], v[..(prompt * KvHidden)], [], [], 0, prompt);
+        (float[] decodeOut, _, _) = Step(session, q[(prompt * Hidden)..], k[(prompt * KvHidden)..], v[(prompt * KvHidden)..], presentKey, presentValue, prompt, 1);
+
+        float[] expected = DirectAttention(q, k, v, total, (cos, sin), out _, window);
+        ModelRunner.AssertClose(expected[..(prompt * Hidden)], promptOut, 1e-4f);
+        ModelRunner.AssertClose(expected[(prompt * Hidden)..], decodeOut, 1e-4f);
+        Assert.NotEqual(DirectAttention(q, k, v, total, (cos, sin), out _)[(prompt * Hidden)..], decodeOut); // the window mattered
+    }
+
+    private static byte[] BuildAttention(bool rotary, float[] cos, float[] sin, int? window = null)
     {
         var b = new GraphBuilder("gqa");
         GraphValue q = b.Input("q", OnnxDataType.Float, 1, "seq", Hidden);
@@ -98,7 +118,7 @@ public class GroupQueryAttentionTests
         GraphValue? sinCache = rotary ? b.Initializer<float>("sin_cache", [MaxPositions, HeadSize / 2], sin) : null;
         (GraphValue output, GraphValue presentKey, GraphValue presentValue) = b.GroupQueryAttention(
             q, k, v, pastKey, pastValue, seqLens, totalLength, Heads, KvHeads, cosCache, sinCache,
-            outputName: "output", presentKeyName: "present_key", presentValueName: "present_value");
+            outputName: "output", presentKeyName: "present_key", presentValueName: "present_value", localWindowSize: window);
         b.Output(output);
         b.Output(presentKey);
         b.Output(presentValue);
@@ -119,8 +139,9 @@ public class GroupQueryAttentionTests
         return (outputs[0], outputs[1], outputs[2]);
     }
 
-    // Causal multi-head attention written out: query head h reads KV head h / (Heads / KvHeads).
-    private static float[] DirectAttention(float[] q, float[] k, float[] v, int tokens, (float[] Cos, float[] Sin)? rotary, out float[] keyCache)
+    // Causal multi-head attention written out: query head h reads KV head h / (Heads / KvHeads); with a window, position i
+    // reads positions i - window + 1 .. i only.
+    private static float[] DirectAttention(float[] q, float[] k, float[] v, int tokens, (float[] Cos, float[] Sin)? rotary, out float[] keyCache, int? window = null)
     {
         q = (float[])q.Clone();
         k = (float[])k.Clone();
@@ -156,8 +177,9 @@ public class GroupQueryAttentionTests
             int kvHead = h / (Heads / KvHeads);
             for (int i = 0; i < tokens; i++)
             {
-                var scores = new float[i + 1];
-                for (int j = 0; j <= i; j++)
+                int first = window is int w ? Math.Max(0, i - w + 1) : 0;
+                var scores = new float[i + 1 - first];
+                for (int j = first; j <= i; j++)
                 {
                     double dot = 0;
                     for (int d = 0; d < HeadSize; d++)
@@ -165,16 +187,16 @@ public class GroupQueryAttentionTests
                         dot += (double)q[i * Hidden + h * HeadSize + d] * k[j * KvHidden + kvHead * HeadSize + d];
                     }
 
-                    scores[j] = (float)(dot * scale);
+                    scores[j - first] = (float)(dot * scale);
                 }
 
-                float[] weights = Reference.Softmax(scores, i + 1);
+                float[] weights = Reference.Softmax(scores, scores.Length);
                 for (int d = 0; d < HeadSize; d++)
                 {
                     double sum = 0;
-                    for (int j = 0; j <= i; j++)
+                    for (int j = first; j <= i; j++)
                     {
-                        sum += weights[j] * v[j * KvHidden + kvHead * HeadSize + d];
+                        sum += weights[j - first] * v[j * KvHidden + kvHead * HeadSize + d];
                     }
 
                     output[i * Hidden + h * HeadSize + d] = (float)sum;

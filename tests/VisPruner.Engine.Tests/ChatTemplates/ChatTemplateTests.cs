@@ -142,9 +142,10 @@ public class ChatTemplateTests
         Assert.IsType<Phi3VisionChatTemplate>(ChatTemplateCatalog.ForModelType("phi3v"));
         Assert.IsType<Phi4MultimodalChatTemplate>(ChatTemplateCatalog.ForModelType("phi4mm"));
         Assert.IsType<Qwen25VisionChatTemplate>(ChatTemplateCatalog.ForModelType("qwen2_5_vl"));
+        Assert.IsType<Gemma3ChatTemplate>(ChatTemplateCatalog.ForModelType("gemma3"));
 
-        var error = Assert.Throws<NotSupportedException>(() => ChatTemplateCatalog.ForModelType("gemma3"));
-        Assert.Contains("gemma3", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<NotSupportedException>(() => ChatTemplateCatalog.ForModelType("llava"));
+        Assert.Contains("llava", error.Message, StringComparison.Ordinal);
         Assert.Contains("phi3v", error.Message, StringComparison.Ordinal);
     }
 }

@@ -27,7 +27,7 @@ namespace VisPruner.Engine.Tests.Conformance;
 /// </summary>
 public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputHelper output) : IClassFixture<ConformanceFolder>
 {
-    private const int GreedyTokens = 12;
+    private const int GreedyTokens = HookedGeneration.GreedyTokens;
     private const string Question = "What is in this picture?";
 
     // One 8-bit level after CLIP normalisation, in the channel with the smallest standard deviation.
@@ -57,10 +57,9 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
         using IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(folder.Path, config, model, options, NullLogger.Instance, CancellationToken.None);
         RequestImage[] read = await RequestImages.ReadAsync(request.Images, options.ImageLimits, CancellationToken.None);
         PreparedPrompt prompt = await pipeline.PrepareAsync(request, read, config.Model.ContextLength, CancellationToken.None);
-        int hidden = config.Model.Decoder.HiddenSize;
-        (float[] engineLogits, _) = RunHooked(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden);
+        (float[] engineLogits, _) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts);
         float[] ourLogits = engineLogits;
-        int[] ourTokens = RunHooked(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts, hidden).Tokens;
+        int[] ourTokens = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts).Tokens;
 
         // GenAI's own path on the unmodified folder. Its processor adds no BOS, so the prompt carries it as text.
         string text = "<s>" + ChatTemplateCatalog.ForModelType("phi3v").Render(turns).Text;
@@ -93,7 +92,7 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
             }
 
             generator.SetInputs(inputs);
-            (ourLogits, ourTokens) = RunHooked(model, prompt.InputIds, VisionFeatures(folder.Path, config, pixelValues, layouts), prompt.ImageTokenCounts, hidden);
+            (ourLogits, ourTokens) = HookedGeneration.Run(model, prompt.InputIds, VisionFeatures(folder.Path, config, pixelValues, layouts), prompt.ImageTokenCounts);
         }
 
         Assert.Equal(referenceIds, prompt.InputIds);
@@ -102,30 +101,12 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
             Assert.Equal(referenceIds.Count(id => id == -image), prompt.ImageTokenCounts[image - 1]);
         }
 
-        (float[] referenceLogits, int[] referenceTokens) = Greedy(generator, firstStepRunsTheModel: paths.Length > 0);
-        float maxDifference = MaxDifference(referenceLogits, ourLogits);
+        (float[] referenceLogits, int[] referenceTokens) = HookedGeneration.Greedy(generator, firstStepRunsTheModel: paths.Length > 0);
+        float maxDifference = HookedGeneration.MaxDifference(referenceLogits, ourLogits);
         output.WriteLine($"{string.Join(" + ", imageFiles.DefaultIfEmpty("text only"))}: {prompt.InputIds.Length} prompt tokens; " +
-            $"first-step logits max |diff| {maxDifference} on GenAI's pixel_values, {MaxDifference(referenceLogits, engineLogits)} on the engine's own");
+            $"first-step logits max |diff| {maxDifference} on GenAI's pixel_values, {HookedGeneration.MaxDifference(referenceLogits, engineLogits)} on the engine's own");
         Assert.Equal(0f, maxDifference);
         Assert.Equal(referenceTokens, ourTokens);
-    }
-
-    private static float MaxDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
-
-    private static (float[] Logits, int[] Tokens) RunHooked(GenAiModel model, int[] ids, float[] features, long[] counts, int hidden)
-    {
-        using var parameters = new GeneratorParams(model.Model);
-        parameters.SetSearchOption("max_length", ids.Length + GreedyTokens);
-        using var generator = new Generator(model.Model, parameters);
-        using PinnedInputs? pins = counts.Length > 0 ? new PinnedInputs(features, counts, hidden) : null;
-        if (pins is not null)
-        {
-            generator.SetModelInput(VisionStub.InputName, pins.Features);
-            generator.SetModelInput(VisionStub.ImageTokenCountsName, pins.Counts);
-        }
-
-        generator.AppendTokens(ids);
-        return Greedy(generator, firstStepRunsTheModel: false);
     }
 
     /// <summary>The engine's vision session (tap rewrite included) run on given <c>pixel_values</c>, one image per run.</summary>
@@ -152,29 +133,6 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
         }
     }
 
-    // After AppendTokens the prompt's logits are there; after SetInputs they come with the first GenerateNextToken.
-    private static (float[] Logits, int[] Tokens) Greedy(Generator generator, bool firstStepRunsTheModel)
-    {
-        float[]? logits = firstStepRunsTheModel ? null : LastRow(generator);
-        var tokens = new int[GreedyTokens];
-        for (int i = 0; i < tokens.Length; i++)
-        {
-            generator.GenerateNextToken();
-            logits ??= LastRow(generator);
-            tokens[i] = generator.GetNextTokens()[0];
-        }
-
-        return (logits!, tokens);
-    }
-
-    private static float[] LastRow(Generator generator)
-    {
-        using Tensor logits = generator.GetOutput("logits");
-        int vocabulary = (int)logits.Shape()[^1];
-        ReadOnlySpan<float> data = logits.GetData<float>();
-        return data[^vocabulary..].ToArray();
-    }
-
     /// <summary>
     /// GenAI's <c>pixel_values</c> against the engine's: sub-crops equal to the value; the global view equal to GenAI's
     /// method (Pillow's float bicubic of the normalised canvas the sub-crops tile) and, measured, unlike PyTorch's.
@@ -194,7 +152,7 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
             Assert.Equal([1, .. shape[1..]], ours.PixelValuesShape);
             float[] mine = ours.PixelValues.ToArray();
             float[] reference = theirs[(i * perImage)..((i + 1) * perImage)];
-            float subCrops = MaxDifference(mine[(3 * plane)..], reference[(3 * plane)..]); // every sub-crop, and the zero padding crops
+            float subCrops = HookedGeneration.MaxDifference(mine[(3 * plane)..], reference[(3 * plane)..]); // every sub-crop, and the zero padding crops
             if (processor.GetGeometry(image.Width, image.Height).Transposed)
             {
                 // Hugging Face resizes a portrait image transposed (its vertical pass first); GenAI does not. The two
@@ -225,8 +183,8 @@ public sealed class GenAiConformanceTests(ConformanceFolder folder, ITestOutputH
                 PillowFloatBicubic.Resize(canvas, width, height, side, side).CopyTo(globalView, c * plane);
             }
 
-            float pillow = MaxDifference(globalView, reference[..(3 * plane)]);
-            float torch = MaxDifference(mine[..(3 * plane)], reference[..(3 * plane)]);
+            float pillow = HookedGeneration.MaxDifference(globalView, reference[..(3 * plane)]);
+            float torch = HookedGeneration.MaxDifference(mine[..(3 * plane)], reference[..(3 * plane)]);
             output.WriteLine($"  {Path.GetFileName(paths[i])}: {layout.CropRows}x{layout.CropColumns} crops; sub-crops max |diff| {subCrops}; global view max |diff| " +
                 $"{pillow} against Pillow-style bicubic, {torch} against the engine's PyTorch-style bicubic");
             Assert.True(pillow <= 1e-5f, $"GenAI's global view is not Pillow's float bicubic: max |diff| {pillow}");

@@ -15,8 +15,7 @@ internal static partial class GenAiProcessorOutputs
     public static (long[] Shape, T[] Data) Read<T>(NamedTensors tensors, string name)
         where T : unmanaged
     {
-        var handle = (IntPtr)typeof(NamedTensors).GetProperty("Handle", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(tensors)!;
-        Check(Get(handle, name, out IntPtr tensor));
+        Check(Get(Handle(tensors), name, out IntPtr tensor));
         try
         {
             Check(GetRank(tensor, out nuint rank));
@@ -37,6 +36,46 @@ internal static partial class GenAiProcessorOutputs
         }
     }
 
+    /// <summary>The names of the tensors in <paramref name="tensors"/>, in GenAI's order.</summary>
+    public static string[] Names(NamedTensors tensors)
+    {
+        Check(GetNames(Handle(tensors), out IntPtr array));
+        try
+        {
+            Check(GetCount(array, out nuint count));
+            var names = new string[(int)count];
+            for (int i = 0; i < names.Length; i++)
+            {
+                Check(GetString(array, (nuint)i, out IntPtr name));
+                names[i] = Marshal.PtrToStringUTF8(name) ?? string.Empty;
+            }
+
+            return names;
+        }
+        finally
+        {
+            DestroyStringArray(array);
+        }
+    }
+
+    /// <summary>The element type of the tensor <paramref name="name"/>.</summary>
+    public static ElementType TypeOf(NamedTensors tensors, string name)
+    {
+        Check(Get(Handle(tensors), name, out IntPtr tensor));
+        try
+        {
+            Check(GetElementType(tensor, out ElementType type));
+            return type;
+        }
+        finally
+        {
+            DestroyTensor(tensor);
+        }
+    }
+
+    private static IntPtr Handle(NamedTensors tensors) =>
+        (IntPtr)typeof(NamedTensors).GetProperty("Handle", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(tensors)!;
+
     private static void Check(IntPtr result)
     {
         if (result != IntPtr.Zero)
@@ -49,6 +88,21 @@ internal static partial class GenAiProcessorOutputs
 
     [LibraryImport(Library, EntryPoint = "OgaNamedTensorsGet", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr Get(IntPtr namedTensors, string name, out IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "OgaNamedTensorsGetNames")]
+    private static partial IntPtr GetNames(IntPtr namedTensors, out IntPtr stringArray);
+
+    [LibraryImport(Library, EntryPoint = "OgaStringArrayGetCount")]
+    private static partial IntPtr GetCount(IntPtr stringArray, out nuint count);
+
+    [LibraryImport(Library, EntryPoint = "OgaStringArrayGetString")]
+    private static partial IntPtr GetString(IntPtr stringArray, nuint index, out IntPtr value);
+
+    [LibraryImport(Library, EntryPoint = "OgaDestroyStringArray")]
+    private static partial void DestroyStringArray(IntPtr stringArray);
+
+    [LibraryImport(Library, EntryPoint = "OgaTensorGetType")]
+    private static partial IntPtr GetElementType(IntPtr tensor, out ElementType type);
 
     [LibraryImport(Library, EntryPoint = "OgaTensorGetShapeRank")]
     private static partial IntPtr GetRank(IntPtr tensor, out nuint rank);

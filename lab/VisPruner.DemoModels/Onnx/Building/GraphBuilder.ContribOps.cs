@@ -5,7 +5,8 @@ internal sealed partial class GraphBuilder
 {
     /// <summary>
     /// <c>com.microsoft.GroupQueryAttention</c>: causal attention of <paramref name="numHeads"/> query heads over
-    /// <paramref name="kvNumHeads"/> shared key/value heads, appending the new keys and values to the cache.
+    /// <paramref name="kvNumHeads"/> shared key/value heads, appending the new keys and values to the cache; with a
+    /// <paramref name="localWindowSize"/> each query sees only that many most recent positions, itself included (sliding-window layers).
     /// Query is <c>[batch, seq, numHeads * headSize]</c>, key/value <c>[batch, seq, kvNumHeads * headSize]</c>,
     /// past/present key/value <c>[batch, kvNumHeads, pastSeq|totalSeq, headSize]</c>, <paramref name="seqLensK"/>
     /// int32 <c>[batch]</c> (total length - 1), <paramref name="totalSequenceLength"/> an int32 scalar. With
@@ -27,7 +28,8 @@ internal sealed partial class GraphBuilder
         float? scale = null,
         string? outputName = null,
         string? presentKeyName = null,
-        string? presentValueName = null)
+        string? presentValueName = null,
+        int? localWindowSize = null)
     {
         if (cosCache.HasValue != sinCache.HasValue)
         {
@@ -44,6 +46,11 @@ internal sealed partial class GraphBuilder
         if (scale is float s)
         {
             attributes.Add(NodeAttributes.Float("scale", s));
+        }
+
+        if (localWindowSize is int window)
+        {
+            attributes.Add(NodeAttributes.Int("local_window_size", window));
         }
 
         var inputs = new List<GraphValue> { query, key, value, pastKey, pastValue, seqLensK, totalSequenceLength };
