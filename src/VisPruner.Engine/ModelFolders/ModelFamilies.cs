@@ -18,8 +18,9 @@ internal static class ModelFamilies
         new Gemma3Family(),
     ];
 
-    // Families whose folders follow the same decoder layout and are planned next.
-    private static readonly string[] Planned = ["qwen2_5_vl"];
+    // Types GenAI runs but the engine cannot prune faithfully: GenAI computes their 3-D mRoPE positions from
+    // image_grid_thw and takes no caller's position ids, so kept rows would sit at a fake grid's positions.
+    private static readonly string[] Blocked = ["qwen2_5_vl", "qwen3_vl", "qwen3_5", "qwen3_5_moe", "fara"];
 
     /// <summary>Gets the model types the engine runs.</summary>
     public static IReadOnlyCollection<string> Supported { get; } = [.. Registered.Select(f => f.ModelType)];
@@ -32,7 +33,11 @@ internal static class ModelFamilies
     public static IModelFamily RequireSupported(GenAiConfig config) =>
         Registered.FirstOrDefault(f => f.ModelType == config.Model.Type)
         ?? throw new ModelFolderException(GenAiConfig.FileName, "model.type",
-            $"'{config.Model.Type}' is not supported{(Planned.Contains(config.Model.Type, StringComparer.Ordinal) ? " yet" : string.Empty)}; " +
+            $"'{config.Model.Type}' is not supported" +
+            (Blocked.Contains(config.Model.Type, StringComparer.Ordinal)
+                ? " (ONNX Runtime GenAI computes its mRoPE positions itself, so pruned visual tokens cannot keep theirs)"
+                : string.Empty) +
+            "; " +
             $"supported types: {string.Join(", ", Supported)}.");
 
     public static Task<IMultimodalPipeline> LoadAsync(

@@ -41,7 +41,8 @@ public sealed class ModelFolderLoadingTests(TinyModelFixture models) : IClassFix
 
         var ex = await Assert.ThrowsAsync<ModelFolderException>(() => MultimodalEngine.LoadAsync(folder));
         Assert.Equal("model.type", ex.Field);
-        Assert.Contains("'qwen2_5_vl' is not supported yet; supported types: phi3v", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'qwen2_5_vl' is not supported (ONNX Runtime GenAI computes its mRoPE positions itself", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("supported types: phi3v, phi4mm, gemma3.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
