@@ -133,6 +133,7 @@ public sealed partial class MultimodalEngine : IDisposable
 
         try
         {
+            ToolCallTokenCheck.Require(model, family.Template);
             IMultimodalPipeline pipeline = await family.LoadPipelineAsync(modelFolder, config, model, options, logger, cancellationToken).ConfigureAwait(false);
             LogLoaded(logger, config.Model.Type, modelFolder, options.ExecutionProvider);
             return new MultimodalEngine(modelFolder, config, model, pipeline, options, logger);

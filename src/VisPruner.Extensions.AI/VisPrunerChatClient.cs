@@ -145,7 +145,7 @@ public sealed partial class VisPrunerChatClient : IChatClient
             while (await MoveNextAsync(updates).ConfigureAwait(false))
             {
                 GenerationUpdate update = updates.Current;
-                string text = filter is null ? update.Text : filter.Push(update.Text);
+                string text = filter is null ? update.Text : filter.Push(update);
                 if (text.Length > 0)
                 {
                     yield return response.Update([new TextContent(text)], update);
@@ -169,14 +169,14 @@ public sealed partial class VisPrunerChatClient : IChatClient
         if (filter is not null)
         {
             // Held markup means no text is pending: the text still to show is what surrounds the calls.
-            (string text, string markup) = filter.Complete();
-            if (markup.Length > 0 && final.FinishReason == FinishReason.Length && _markup.EndsInsideBlock(markup))
+            (string text, IReadOnlyList<GenerationUpdate> markup) = filter.Complete();
+            if (markup.Count > 0 && final.FinishReason == FinishReason.Length && _markup.EndsInsideBlock(markup))
             {
                 // A call cut off by the token limit has incomplete arguments: running it, or asking the model to fix
                 // it within the same limit, would fail again. The reply ends as truncated, without calls.
                 LogTruncatedToolCall(_logger, response.ResponseId, statistics.CompletionTokens);
             }
-            else if (markup.Length > 0)
+            else if (markup.Count > 0)
             {
                 (List<FunctionCallContent> calls, text) = ToolCallReader.Read(markup, _engine.ChatTemplate, _markup, chat.SingleToolCall);
                 contents.AddRange(calls);

@@ -35,9 +35,12 @@ public sealed class TinyModelFixture : IDisposable
     }
 
     /// <summary>Rewrites <paramref name="folder"/>'s genai_config.json after <paramref name="edit"/> changes it.</summary>
-    public static void EditConfig(string folder, Action<JsonNode> edit)
+    public static void EditConfig(string folder, Action<JsonNode> edit) => EditJson(folder, GenAiConfig.FileName, edit);
+
+    /// <summary>Rewrites the JSON file <paramref name="file"/> of <paramref name="folder"/> after <paramref name="edit"/> changes it.</summary>
+    public static void EditJson(string folder, string file, Action<JsonNode> edit)
     {
-        string path = Path.Combine(folder, GenAiConfig.FileName);
+        string path = Path.Combine(folder, file);
         JsonNode root = JsonNode.Parse(File.ReadAllText(path))!;
         edit(root);
         File.WriteAllText(path, root.ToJsonString());

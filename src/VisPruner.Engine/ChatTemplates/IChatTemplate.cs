@@ -1,3 +1,5 @@
+using VisPruner.Engine.Generation;
+
 namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
@@ -24,10 +26,31 @@ public interface IChatTemplate
     /// <returns>The marker text.</returns>
     string ImageMarker(int imageNumber);
 
-    /// <summary>Splits generated assistant text into its text and the tool calls written in this family's format.</summary>
+    /// <summary>
+    /// Splits generated assistant text into its text and the tool calls written in this family's format, finding the tags
+    /// by their text. For a family whose tags are tokens (<see cref="ToolCallTokens"/>), text cannot tell a tag token from
+    /// the same characters written as text: parse a generated reply with <see cref="ParseReply(IReadOnlyList{GenerationUpdate})"/>.
+    /// </summary>
     /// <param name="generatedText">The decoded reply, with special tokens kept (some families write tool calls with them).</param>
     /// <returns>The text and the tool calls.</returns>
     AssistantReply ParseReply(string generatedText);
+
+    /// <summary>
+    /// Splits a generated reply, as <see cref="MultimodalEngine.GenerateAsync"/> streamed it, into its text and tool calls.
+    /// Where the family's tags are tokens (<see cref="ToolCallTokens"/>), a block opens and closes only at the updates that
+    /// carry those tokens (<see cref="GenerationUpdate.ControlTokenId"/>), so text that spells a tag stays text; such a
+    /// block is markup whatever it holds, so one whose JSON does not parse goes to <see cref="AssistantReply.UnparsedBlocks"/>,
+    /// not the text. Otherwise the updates' text is parsed as <see cref="ParseReply(string)"/> does.
+    /// </summary>
+    /// <param name="reply">The reply's updates, in order (the final one may be included).</param>
+    /// <returns>The text and the tool calls.</returns>
+    AssistantReply ParseReply(IReadOnlyList<GenerationUpdate> reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return ToolCallTokens is { } tokens
+            ? ToolCallBlockParser.Parse(reply, tokens)
+            : ParseReply(string.Concat(reply.Select(update => update.Text)));
+    }
 
     /// <summary>The text that opens a tool-call block in this family's replies, e.g. <c>&lt;tool_call&gt;</c>.</summary>
     string ToolCallOpen { get; }
@@ -40,4 +63,14 @@ public interface IChatTemplate
     /// <c>arguments</c>, or <c>parameters</c> where the family's convention says so (Gemma 3).
     /// </summary>
     string ToolCallArgumentsName { get; }
+
+    /// <summary>
+    /// Gets the ids of the tool-call tags when the family's tokenizer has each as one token (Phi-4's), null when the tags
+    /// are text. The engine then checks at load that the tokenizer encodes <see cref="ToolCallOpen"/> and
+    /// <see cref="ToolCallClose"/> to exactly these ids, a constrained call is written with the tokens themselves
+    /// (<see cref="ToolCallGrammar"/>), and the reply reports each as an update of its own that carries the id
+    /// (<see cref="GenerationUpdate.ControlTokenId"/>) and the tag's text, whether the tokenizer decodes the token to that
+    /// text or to nothing.
+    /// </summary>
+    ToolCallTokens? ToolCallTokens => null;
 }

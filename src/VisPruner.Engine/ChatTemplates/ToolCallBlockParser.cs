@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.Engine.ChatTemplates;
 
 /// <summary>
-/// Finds tool-call blocks (<c>&lt;tool_call&gt;{json}&lt;/tool_call&gt;</c> and the like) in generated text. A
-/// block holds one <c>{"name", "arguments"}</c> object or an array of them; a block whose JSON does not
-/// parse stays part of the text, and a block cut off by the end of generation is read up to the end.
+/// Finds tool-call blocks (<c>&lt;tool_call&gt;{json}&lt;/tool_call&gt;</c> and the like) in generated text, or, where the
+/// tags are tokens, between the updates that carry them. A block holds one <c>{"name", "arguments"}</c> object or an
+/// array of them; a text block whose JSON does not parse stays part of the text, and a block cut off by the end of
+/// generation is read up to the end.
 /// </summary>
 internal static class ToolCallBlockParser
 {
@@ -44,6 +46,45 @@ internal static class ToolCallBlockParser
         }
 
         return new AssistantReply(text.ToString().Trim(), calls);
+    }
+
+    public static AssistantReply Parse(IReadOnlyList<GenerationUpdate> reply, ToolCallTokens tags)
+    {
+        var text = new StringBuilder();
+        var calls = new List<ToolCallPart>();
+        var unparsed = new List<string>();
+        StringBuilder? block = null;
+        foreach (GenerationUpdate update in reply)
+        {
+            if (block is null && update.ControlTokenId == tags.Open)
+            {
+                block = new StringBuilder();
+            }
+            else if (block is not null && update.ControlTokenId == tags.Close)
+            {
+                Read(block.ToString(), calls, unparsed);
+                block = null;
+            }
+            else
+            {
+                (block ?? text).Append(update.Text);
+            }
+        }
+
+        if (block is not null)
+        {
+            Read(block.ToString(), calls, unparsed);
+        }
+
+        return new AssistantReply(text.ToString().Trim(), calls) { UnparsedBlocks = unparsed };
+    }
+
+    private static void Read(string body, List<ToolCallPart> calls, List<string> unparsed)
+    {
+        if (!TryReadCalls(body, calls))
+        {
+            unparsed.Add(body);
+        }
     }
 
     private static bool TryReadCalls(string body, List<ToolCallPart> calls)

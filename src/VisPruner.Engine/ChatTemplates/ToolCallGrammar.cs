@@ -8,17 +8,20 @@ namespace VisPruner.Engine.ChatTemplates;
 /// <summary>
 /// Builds the constraint that makes every tool call a model writes parse and name one of the offered tools with arguments
 /// that follow its schema: a Lark grammar (llguidance's dialect) in which each call block is an embedded JSON schema,
-/// written compactly. The schemas are bounded (<see cref="StructuredOutputLimits"/>) and so is the number of calls, so a
-/// call always finishes: the constraint carries the most tokens a reply of calls (or one call block) can take. Free text
-/// around the blocks stays free when a call is optional.
+/// written compactly, between the family's tags (text, or tokens named by id where the family's tags are tokens). The
+/// schemas are bounded (<see cref="StructuredOutputLimits"/>) and so is the number of calls, so a call always finishes:
+/// the constraint carries the most tokens a reply of calls (or one call block) can take. Free text around the blocks
+/// stays free when a call is optional.
 /// </summary>
 public static class ToolCallGrammar
 {
     private static readonly JsonSerializerOptions LiteralOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Creates the constraint for <paramref name="tools"/> in the block syntax <paramref name="openTag"/>, newline, JSON call,
-    /// newline, <paramref name="closeTag"/>.
+    /// Creates the constraint for <paramref name="tools"/>. With text tags a call block is <paramref name="openTag"/>,
+    /// newline, one JSON call, newline, <paramref name="closeTag"/>, and a reply may hold up to <paramref name="maxCalls"/>
+    /// blocks. With <paramref name="tagTokens"/> the block is written as Phi-4 writes it: the opening token, a JSON array of
+    /// one to <paramref name="maxCalls"/> calls, the closing token, and a reply holds one block.
     /// </summary>
     /// <param name="tools">The tools on offer (at least one).</param>
     /// <param name="openTag">The text that opens a call block, such as <c>&lt;tool_call&gt;</c>.</param>
@@ -30,6 +33,11 @@ public static class ToolCallGrammar
     /// The key of the arguments in a call, <c>{"name": ..., "&lt;key&gt;": {...}}</c>: <c>arguments</c>, or the family's own
     /// (<see cref="IChatTemplate.ToolCallArgumentsName"/>).
     /// </param>
+    /// <param name="tagTokens">
+    /// The ids of the tags when they are tokens (<see cref="IChatTemplate.ToolCallTokens"/>): the grammar then names the
+    /// tokens by id, so the model writes them and not their text, and the text around a block cannot spell either tag.
+    /// Null for text tags.
+    /// </param>
     /// <returns>
     /// The constraint. With <paramref name="callRequired"/>, its <see cref="OutputConstraint.MaxTokens"/> bounds the whole
     /// reply; otherwise it bounds each call block (<see cref="OutputConstraint.Span"/>).
@@ -39,7 +47,7 @@ public static class ToolCallGrammar
     /// </exception>
     public static OutputConstraint Create(
         IReadOnlyList<ToolDefinition> tools, string openTag, string closeTag, bool callRequired, int maxCalls, StructuredOutputLimits? limits = null,
-        string argumentsName = "arguments")
+        string argumentsName = "arguments", ToolCallTokens? tagTokens = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentException.ThrowIfNullOrEmpty(openTag);
@@ -72,31 +80,57 @@ public static class ToolCallGrammar
 
         // One line, single spaces: the layout the template renders calls in, and no room to ramble in whitespace.
         JsonObject call = JsonSchemaBounds.WithGuidanceOptions(new JsonObject { ["oneOf"] = choices });
-        long block = Encoding.UTF8.GetByteCount(openTag + "\n") + longestCall + Encoding.UTF8.GetByteCount("\n" + closeTag);
+        var grammar = new StringBuilder(OutputConstraint.LarkPreamble);
+        OutputConstraint constraint = tagTokens is null
+            ? TextBlocks(grammar, openTag, closeTag, callRequired, maxCalls, longestCall)
+            : TokenBlock(grammar, openTag, closeTag, tagTokens, callRequired, maxCalls, longestCall);
+        grammar.Append("call: %json ").Append(call.ToJsonString()).Append('\n');
+        return constraint with { Definition = grammar.ToString() };
+    }
 
+    private static OutputConstraint TextBlocks(StringBuilder grammar, string openTag, string closeTag, bool callRequired, int maxCalls, long longestCall)
+    {
+        long block = Encoding.UTF8.GetByteCount(openTag + "\n") + longestCall + Encoding.UTF8.GetByteCount("\n" + closeTag);
         string open = Literal(openTag + "\n"), close = Literal("\n" + closeTag);
         string more = maxCalls == 1 ? string.Empty : Invariant($" (\"\\n\" {open} call {close}){{0,{maxCalls - 1}}}");
-        var grammar = new StringBuilder(OutputConstraint.LarkPreamble);
-        OutputConstraint constraint;
         if (callRequired)
         {
             // An optional space first: SentencePiece models start a reply with a word marker (the "▁" of "▁<"). Then the
             // calls, newline-separated, and the end of sequence.
             grammar.Append(Invariant($"start: \" \"? {open} call {close}{more}\n"));
-            constraint = OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(1 + (maxCalls * (block + 1)) + 1) };
-        }
-        else
-        {
-            // Text, then optionally calls with text between: "before" ends lazily at the first opening tag, so the text
-            // can hold anything but that tag; the tail after the last call cannot hold it either.
-            grammar.Append(Invariant($"start: (before call {close}){{0,{maxCalls}}} TAIL\n"));
-            grammar.Append(Invariant($"before[lazy]: /(.|\\n)*{RegexLiteral(openTag + "\n")}/\n"));
-            grammar.Append(Invariant($"TAIL: /(.|\\n)*/ & ~/(.|\\n)*{RegexLiteral(openTag)}(.|\\n)*/\n"));
-            constraint = OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(block), Span = new BoundedSpan(openTag, closeTag) };
+            return OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(1 + (maxCalls * (block + 1)) + 1) };
         }
 
-        grammar.Append("call: %json ").Append(call.ToJsonString()).Append('\n');
-        return constraint with { Definition = grammar.ToString() };
+        // Text, then optionally calls with text between: "before" ends lazily at the first opening tag, so the text
+        // can hold anything but that tag; the tail after the last call cannot hold it either.
+        grammar.Append(Invariant($"start: (before call {close}){{0,{maxCalls}}} TAIL\n"));
+        grammar.Append(Invariant($"before[lazy]: /(.|\\n)*{RegexLiteral(openTag + "\n")}/\n"));
+        grammar.Append(Invariant($"TAIL: /(.|\\n)*/ & ~/(.|\\n)*{RegexLiteral(openTag)}(.|\\n)*/\n"));
+        return OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(block), Span = new BoundedSpan(openTag, closeTag) };
+    }
+
+    private static OutputConstraint TokenBlock(StringBuilder grammar, string openTag, string closeTag, ToolCallTokens tags, bool callRequired, int maxCalls, long longestCall)
+    {
+        // <open>[call, call]<close>: the tags are tokens without text bytes in the grammar's view, so they count as tokens
+        // on top of the array's bytes.
+        long array = 2 + (maxCalls * longestCall) + ((maxCalls - 1) * Encoding.UTF8.GetByteCount(", "));
+        string more = maxCalls == 1 ? string.Empty : Invariant($" (\", \" call){{0,{maxCalls - 1}}}");
+        string block = Invariant($"<[{tags.Open}]> \"[\" call{more} \"]\" <[{tags.Close}]>");
+        if (callRequired)
+        {
+            grammar.Append("start: ").Append(block).Append('\n');
+            return OutputConstraint.LarkGrammar(string.Empty) with { MaxTokens = OutputConstraint.TokenBound(2 + array + 1) };
+        }
+
+        // Text, optionally a block, text. The text cannot spell a tag: where a tokenizer has the tag tokens as ordinary
+        // added tokens, the grammar would otherwise take the opening token for text and leave the call unconstrained.
+        grammar.Append("start: TEXT (").Append(block).Append(" TEXT)?\n");
+        grammar.Append(Invariant($"TEXT: /(.|\\n)*/ & ~/(.|\\n)*({RegexLiteral(openTag)}|{RegexLiteral(closeTag)})(.|\\n)*/\n"));
+        return OutputConstraint.LarkGrammar(string.Empty) with
+        {
+            MaxTokens = OutputConstraint.TokenBound(2 + array),
+            Span = new BoundedSpan(openTag, closeTag) { Tokens = tags },
+        };
     }
 
     private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.ML.OnnxRuntimeGenAI;
+using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.ModelFolders;
 using VisPruner.Engine.Runtime;
 
@@ -20,6 +20,7 @@ internal sealed class GenerationLoop : IDisposable
     private readonly ContinuableGenerators _finished;
     private readonly ChunkedPrefill _prefill = new();
     private readonly HashSet<int> _eos;
+    private readonly Dictionary<int, string> _tags = [];
     private readonly long _kvBytesPerToken;
 
     public GenerationLoop(GenAiModel model, IMultimodalPipeline pipeline, GenAiConfig config, MultimodalEngineOptions options)
@@ -30,6 +31,13 @@ internal sealed class GenerationLoop : IDisposable
         _options = options;
         _finished = new ContinuableGenerators(options.ContinuableGenerators);
         _eos = [.. config.Model.EosTokenIds];
+        IChatTemplate template = pipeline.Template;
+        if (template.ToolCallTokens is { } tags)
+        {
+            _tags[tags.Open] = template.ToolCallOpen;
+            _tags[tags.Close] = template.ToolCallClose;
+        }
+
         DecoderConfig decoder = config.Model.Decoder;
         _kvBytesPerToken = 2L * decoder.NumHiddenLayers * decoder.NumKeyValueHeads * decoder.HeadSize * sizeof(float);
     }
@@ -78,16 +86,16 @@ internal sealed class GenerationLoop : IDisposable
             _prefill.Append(generator, ids, reusedTokens, prompt.ImagesEnd, cancellationToken);
             TimeSpan prefill = Stopwatch.GetElapsedTime(prefillStart);
 
-            using ReplyDecoder text = _model.CreateReplyDecoder();
+            using ReplyDecoder text = _model.CreateReplyDecoder(_tags);
             var stops = new StopSequenceMatcher(options.StopSequences);
             int generated = 0;
             TimeSpan firstToken = TimeSpan.Zero;
             long decodeStart = 0;
             FinishReason reason = FinishReason.Length;
             bool stoppedBySequence = false;
-            StringBuilder? written = budget.Span is null ? null : new StringBuilder();
+            OpenSpanTracker? spans = budget.Span is null ? null : new OpenSpanTracker(budget.Span);
             // The entry's length covers the prompt plus the budget's ceiling; end-of-sequence ids are checked here.
-            while (budget.AllowsMore(generated, written))
+            while (budget.AllowsMore(generated, spans))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 generator.GenerateNextToken();
@@ -104,9 +112,22 @@ internal sealed class GenerationLoop : IDisposable
                     break;
                 }
 
-                string piece = text.Decode(token);
-                written?.Append(piece);
-                (string emitted, bool stopped) = stops.Append(piece);
+                ReplyPiece piece = text.Decode(token);
+                spans?.Add(token, piece.Text);
+                if (piece.ControlTokenId is int tag)
+                {
+                    // A tag is no text: a stop sequence cannot run through it, so the text held for one goes out first.
+                    string held = stops.Flush();
+                    if (held.Length > 0)
+                    {
+                        emit(new GenerationUpdate(held));
+                    }
+
+                    emit(new GenerationUpdate(piece.Text) { ControlTokenId = tag });
+                    continue;
+                }
+
+                (string emitted, bool stopped) = stops.Append(piece.Text);
                 if (emitted.Length > 0)
                 {
                     emit(new GenerationUpdate(emitted));
@@ -122,7 +143,7 @@ internal sealed class GenerationLoop : IDisposable
 
             if (reason == FinishReason.Length && !stoppedBySequence)
             {
-                budget.ThrowIfCutShort(generated, written);
+                budget.ThrowIfCutShort(generated, spans);
             }
 
             var statistics = new GenerationStatistics

@@ -98,7 +98,14 @@ public sealed record OutputConstraint(OutputConstraintKind Kind, string Definiti
 /// <summary>The opening and closing text of the bounded spans of an <see cref="OutputConstraint"/>.</summary>
 /// <param name="Open">The text that opens a span.</param>
 /// <param name="Close">The text that closes it.</param>
-public sealed record BoundedSpan(string Open, string Close);
+public sealed record BoundedSpan(string Open, string Close)
+{
+    /// <summary>
+    /// Gets the tokens that open and close a span when the delimiters are tokens (tool-call tags that are tokens,
+    /// <see cref="ChatTemplates.IChatTemplate.ToolCallTokens"/>): a span is then followed by those tokens, not by text.
+    /// </summary>
+    public ChatTemplates.ToolCallTokens? Tokens { get; init; }
+}
 
 /// <summary>The language of an <see cref="OutputConstraint"/>.</summary>
 public enum OutputConstraintKind

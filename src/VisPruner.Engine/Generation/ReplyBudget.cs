@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace VisPruner.Engine.Generation;
 
 /// <summary>
@@ -36,45 +34,23 @@ internal readonly record struct ReplyBudget(int Requested, int Ceiling, OutputCo
         return new ReplyBudget(wanted, Math.Min(wanted + bound, room), constraint, room);
     }
 
-    /// <summary>Gets the bounded spans' delimiters, if any: the reply's text is then followed.</summary>
+    /// <summary>Gets the bounded spans' delimiters, if any: the reply is then followed (<see cref="OpenSpanTracker"/>).</summary>
     public BoundedSpan? Span => Constraint?.Span;
 
-    /// <summary>Whether the reply may take one more token, <paramref name="generated"/> taken and <paramref name="text"/> written so far.</summary>
-    public bool AllowsMore(int generated, StringBuilder? text) =>
-        generated < Ceiling && (generated < Requested || (Span is not null && text is not null && IsOpen(text)));
+    /// <summary>Whether the reply may take one more token, <paramref name="generated"/> taken so far and <paramref name="spans"/> following it.</summary>
+    public bool AllowsMore(int generated, OpenSpanTracker? spans) =>
+        generated < Ceiling && (generated < Requested || spans?.IsOpen == true);
 
     /// <summary>Throws when a reply that stopped at the limit stopped inside its constraint: the context ran out.</summary>
     /// <exception cref="PromptTooLongException">The reply reached the end of the context unfinished.</exception>
-    public void ThrowIfCutShort(int generated, StringBuilder? text)
+    public void ThrowIfCutShort(int generated, OpenSpanTracker? spans)
     {
-        if (Constraint?.MaxTokens is int bound && generated >= Ceiling && (Span is null || (text is not null && IsOpen(text))))
+        if (Constraint?.MaxTokens is int bound && generated >= Ceiling && (Span is null || spans?.IsOpen == true))
         {
             throw new PromptTooLongException(
                 $"The model's context ended inside a constrained reply ({(Span is null ? "a JSON document or tool calls" : "a tool call")}) after {generated} tokens: " +
                 $"the prompt left {Room} tokens, and the longest reply the structured-output limits admit is {bound}. " +
                 "Shorten the conversation, or lower StructuredOutputLimits (MaxStringLength, MaxArrayItems, MaxObjectEntries, MaxToolCalls) or give the schema its own maxLength and maxItems.");
         }
-    }
-
-    // A span is open after an opening text with no closing text after it, and while the text ends with the start of an
-    // opening text (the next tokens decide whether a span begins).
-    private bool IsOpen(StringBuilder text)
-    {
-        string written = text.ToString();
-        int open = written.LastIndexOf(Span!.Open, StringComparison.Ordinal);
-        if (open >= 0 && written.IndexOf(Span.Close, open + Span.Open.Length, StringComparison.Ordinal) < 0)
-        {
-            return true;
-        }
-
-        for (int length = Math.Min(Span.Open.Length - 1, written.Length); length > 0; length--)
-        {
-            if (written.AsSpan(written.Length - length).SequenceEqual(Span.Open.AsSpan(0, length)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

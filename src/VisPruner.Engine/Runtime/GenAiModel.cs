@@ -90,8 +90,9 @@ internal sealed class GenAiModel : IDisposable
     /// <exception cref="ArgumentException">The text holds a NUL character (the native API takes C strings) or cannot be encoded.</exception>
     public int[] EncodeContent(string text) => Encode(_literal, text);
 
-    /// <summary>Creates the text decoder of one reply.</summary>
-    public ReplyDecoder CreateReplyDecoder() => new(_markup.CreateStream(), _replyLeadingSpaces);
+    /// <summary>Creates the text decoder of one reply, which gives the tokens of <paramref name="tags"/> (none when null) their text.</summary>
+    public ReplyDecoder CreateReplyDecoder(IReadOnlyDictionary<int, string>? tags = null) =>
+        new(_markup.CreateStream(), _replyLeadingSpaces, tags ?? new Dictionary<int, string>());
 
     public void Dispose()
     {

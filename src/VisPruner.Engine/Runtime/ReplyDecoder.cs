@@ -7,15 +7,24 @@ namespace VisPruner.Engine.Runtime;
 /// Turns a reply's tokens into text as they arrive, through GenAI's <see cref="TokenizerStream"/>, then applies what the
 /// stream leaves out of the tokenizer's decoder: its leading <c>Strip</c> step. Hugging Face decodes a reply with it, so a
 /// SentencePiece reply starts "The", not " The" (the word marker of its first token); GenAI's stream keeps the space.
+/// The tool-call tags of a family whose tags are tokens are recognised by id and given their text: GenAI's stream
+/// decodes a special token to nothing, and an ordinary added token to its text.
 /// </summary>
-internal sealed class ReplyDecoder(TokenizerStream stream, int leadingSpaces) : IDisposable
+internal sealed class ReplyDecoder(TokenizerStream stream, int leadingSpaces, IReadOnlyDictionary<int, string> tags) : IDisposable
 {
     private int _toStrip = leadingSpaces;
 
-    /// <summary>Decodes one token; returns the text it completes (possibly empty).</summary>
-    public string Decode(int token)
+    /// <summary>Decodes one token; returns the text it completes (possibly empty), and whether it is a tag token.</summary>
+    public ReplyPiece Decode(int token)
     {
+        // The stream sees every token, so what it decodes after a tag is what it would decode without this step.
         string text = stream.Decode(token);
+        if (tags.TryGetValue(token, out string? tag))
+        {
+            _toStrip = 0;
+            return new ReplyPiece(tag, token);
+        }
+
         int strip = 0;
         while (_toStrip > 0 && strip < text.Length && text[strip] == ' ')
         {
@@ -28,7 +37,7 @@ internal sealed class ReplyDecoder(TokenizerStream stream, int leadingSpaces) : 
             _toStrip = 0; // only the very start of the reply is stripped
         }
 
-        return text[strip..];
+        return new ReplyPiece(text[strip..], null);
     }
 
     public void Dispose() => stream.Dispose();
@@ -62,3 +71,8 @@ internal sealed class ReplyDecoder(TokenizerStream stream, int leadingSpaces) : 
             : 0;
     }
 }
+
+/// <summary>The text one generated token completes.</summary>
+/// <param name="Text">The text (possibly empty).</param>
+/// <param name="ControlTokenId">The token's id when it is a tool-call tag token, whose text is then the tag's.</param>
+internal readonly record struct ReplyPiece(string Text, int? ControlTokenId);

@@ -16,11 +16,14 @@ internal static class ReplyGuidance
         int maxCalls = tools.SingleCall ? 1 : limits.MaxToolCalls;
         return constraints.ToolCall switch
         {
-            ToolCallRequirement.AnyTool or ToolCallRequirement.SpecificFunction =>
-                ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: true, maxCalls, limits, template.ToolCallArgumentsName),
+            ToolCallRequirement.AnyTool or ToolCallRequirement.SpecificFunction => Calls(tools, template, callRequired: true, maxCalls, limits),
             _ when constraints.Json => OutputConstraint.BoundedJsonSchema(constraints.JsonSchema?.GetRawText(), limits),
-            ToolCallRequirement.Optional => ToolCallGrammar.Create(tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired: false, maxCalls, limits, template.ToolCallArgumentsName),
+            ToolCallRequirement.Optional => Calls(tools, template, callRequired: false, maxCalls, limits),
             _ => null,
         };
     }
+
+    private static OutputConstraint Calls(ToolPrompt tools, IChatTemplate template, bool callRequired, int maxCalls, StructuredOutputLimits limits) =>
+        ToolCallGrammar.Create(
+            tools.Tools, template.ToolCallOpen, template.ToolCallClose, callRequired, maxCalls, limits, template.ToolCallArgumentsName, template.ToolCallTokens);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using VisPruner.Engine.ChatTemplates;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.Extensions.AI.Tools;
 
@@ -14,19 +15,25 @@ namespace VisPruner.Extensions.AI.Tools;
 /// </summary>
 internal static partial class ToolCallReader
 {
-    /// <summary>Reads the calls in <paramref name="markup"/>.</summary>
+    /// <summary>Reads the calls in <paramref name="markup"/>, the reply's updates from its first call block on.</summary>
     /// <returns>The calls, and the text around them that is not markup (trimmed).</returns>
-    public static (List<FunctionCallContent> Calls, string Text) Read(string markup, IChatTemplate template, ToolCallMarkup delimiters, bool singleCall)
+    public static (List<FunctionCallContent> Calls, string Text) Read(IReadOnlyList<GenerationUpdate> markup, IChatTemplate template, ToolCallMarkup delimiters, bool singleCall)
     {
         AssistantReply reply = template.ParseReply(markup);
-        var calls = new List<FunctionCallContent>(reply.ToolCalls.Count);
+        var calls = new List<FunctionCallContent>(reply.ToolCalls.Count + reply.UnparsedBlocks.Count);
         foreach (ToolCallPart call in reply.ToolCalls)
         {
             calls.Add(FunctionCallContent.CreateFromParsedArguments(call.ArgumentsJson, NewCallId(), call.Name, ParseArguments));
         }
 
-        // The template leaves blocks it cannot parse in the text; they were meant as calls.
-        string text = ExtractMalformed(reply.Text, delimiters, template.ToolCallArgumentsName, calls);
+        // Blocks between tag tokens that do not parse come apart from the text; blocks between text tags stay in the
+        // text, where only the tags can find them. Either way they were meant as calls.
+        foreach (string body in reply.UnparsedBlocks)
+        {
+            calls.Add(Malformed(body.Trim(), template.ToolCallArgumentsName));
+        }
+
+        string text = delimiters.Tokens is null ? ExtractMalformed(reply.Text, delimiters, template.ToolCallArgumentsName, calls) : reply.Text;
         if (singleCall && calls.Count > 1)
         {
             calls.RemoveRange(1, calls.Count - 1);
@@ -52,17 +59,21 @@ internal static partial class ToolCallReader
             int close = text.IndexOf(delimiters.Close, bodyStart, StringComparison.Ordinal);
             int bodyEnd = close < 0 ? text.Length : close;
             position = close < 0 ? text.Length : close + delimiters.Close.Length;
-            string body = text[bodyStart..bodyEnd].Trim();
-            Match name = NamePattern().Match(body);
-            calls.Add(new FunctionCallContent(NewCallId(), name.Success ? Regex.Unescape(name.Groups[1].Value) : "unknown")
-            {
-                Exception = new InvalidOperationException($"The model wrote a tool call that is not a valid {{\"name\", \"{argumentsName}\"}} JSON object: {body}"),
-            });
+            calls.Add(Malformed(text[bodyStart..bodyEnd].Trim(), argumentsName));
             start = text.IndexOf(delimiters.Open, position, StringComparison.Ordinal);
         }
 
         rest.Append(text, position, text.Length - position);
         return rest.ToString().Trim();
+    }
+
+    private static FunctionCallContent Malformed(string body, string argumentsName)
+    {
+        Match name = NamePattern().Match(body);
+        return new FunctionCallContent(NewCallId(), name.Success ? Regex.Unescape(name.Groups[1].Value) : "unknown")
+        {
+            Exception = new InvalidOperationException($"The model wrote a tool call that is not a valid {{\"name\", \"{argumentsName}\"}} JSON object: {body}"),
+        };
     }
 
     private static Dictionary<string, object?>? ParseArguments(string json) =>

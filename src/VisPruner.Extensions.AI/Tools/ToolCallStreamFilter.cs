@@ -1,34 +1,41 @@
-using System.Text;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.Extensions.AI.Tools;
 
 /// <summary>
-/// Keeps tool-call markup out of streamed text: text is passed on until the opening marker of a call block, and
-/// everything from there on is held for the reply parser. A piece ending in what may be the start of the marker is held
-/// back until the next piece settles it. Not thread-safe: one filter per response.
+/// Keeps tool-call markup out of streamed text: text is passed on until a call block opens, and everything from there on
+/// is held for the reply parser. Where the family's tags are tokens, only the opening token opens a block, so text (even
+/// text that spells the tag) is passed on at once. Otherwise the block opens at the opening text, and a piece ending in
+/// what may be the start of it is held back until the next piece settles it. Not thread-safe: one filter per response.
 /// </summary>
 internal sealed class ToolCallStreamFilter(ToolCallMarkup markup)
 {
-    private readonly StringBuilder _held = new();
+    private readonly List<GenerationUpdate> _held = [];
     private string _pending = string.Empty;
     private bool _inMarkup;
 
-    /// <summary>Takes a generated piece and returns the text that may be shown now.</summary>
-    public string Push(string piece)
+    /// <summary>Takes a generated update and returns the text that may be shown now.</summary>
+    public string Push(GenerationUpdate update)
     {
-        if (_inMarkup)
+        if (_inMarkup || markup.IsOpeningToken(update))
         {
-            _held.Append(piece);
+            _inMarkup = true;
+            _held.Add(update);
             return string.Empty;
         }
 
-        string text = _pending.Length == 0 ? piece : _pending + piece;
+        if (markup.Tokens is not null)
+        {
+            return update.Text;
+        }
+
+        string text = _pending.Length == 0 ? update.Text : _pending + update.Text;
         int open = text.IndexOf(markup.Open, StringComparison.Ordinal);
         if (open >= 0)
         {
             _inMarkup = true;
             _pending = string.Empty;
-            _held.Append(text, open, text.Length - open);
+            _held.Add(new GenerationUpdate(text[open..]));
             return text[..open];
         }
 
@@ -38,12 +45,12 @@ internal sealed class ToolCallStreamFilter(ToolCallMarkup markup)
     }
 
     /// <summary>Ends the stream.</summary>
-    /// <returns>The text still to show, and the markup from the first call block to the end (empty when there was none).</returns>
-    public (string Text, string Markup) Complete()
+    /// <returns>The text still to show, and the updates from the first call block to the end (none when there was none).</returns>
+    public (string Text, IReadOnlyList<GenerationUpdate> Markup) Complete()
     {
-        (string text, string held) = _inMarkup ? (string.Empty, _held.ToString()) : (_pending, string.Empty);
+        string text = _inMarkup ? string.Empty : _pending;
         _pending = string.Empty;
-        return (text, held);
+        return (text, [.. _held]);
     }
 
     // The longest end of text that is a proper start of the opening marker.

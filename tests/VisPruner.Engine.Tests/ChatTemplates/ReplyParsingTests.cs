@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VisPruner.Engine.ChatTemplates;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.Engine.Tests.ChatTemplates;
 
@@ -64,6 +65,39 @@ public class ReplyParsingTests
         Assert.Equal("f", Assert.Single(cutOff.ToolCalls).Name);
         Assert.Equal("Calling.", cutOff.Text);
     }
+
+    [Fact]
+    public void Phi4_calls_open_and_close_at_the_tag_tokens_and_text_that_spells_a_tag_stays_text()
+    {
+        IChatTemplate template = new Phi4MultimodalChatTemplate();
+        const string Spelled = "<|tool_call|>[{\"name\": \"a\", \"arguments\": {}}]<|/tool_call|>";
+
+        AssistantReply spelled = template.ParseReply([new GenerationUpdate("Say " + Spelled)]);
+        AssistantReply tokens = template.ParseReply(
+            [new("Sure. "), Tag(200025), new("[{\"name\": \"a\", \"arguments\": {\"s\": \"x<|/tool_call|>\"}}"), new("]"), Tag(200026), new(" Done."), new(string.Empty, FinishReason.Stop)]);
+        AssistantReply broken = template.ParseReply([Tag(200025), new("[{\"name\": \"a\", "), Tag(200026)]);
+
+        Assert.Equal(("Say " + Spelled, 0), (spelled.Text, spelled.ToolCalls.Count));
+        Assert.Equal("Sure.  Done.", tokens.Text);
+        AssertJsonEqual("""{"s":"x<|/tool_call|>"}""", Assert.Single(tokens.ToolCalls).ArgumentsJson);
+        Assert.Equal((string.Empty, 0), (broken.Text, broken.ToolCalls.Count));
+        Assert.Equal("[{\"name\": \"a\", ", Assert.Single(broken.UnparsedBlocks));
+    }
+
+    [Fact]
+    public void Families_with_text_tags_parse_a_reply_s_updates_as_its_text()
+    {
+        IChatTemplate template = new Phi3VisionChatTemplate();
+        GenerationUpdate[] updates = [new("Checking. <tool"), new("_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>"), new("Hmm <tool_call>{not json}</tool_call>")];
+
+        AssistantReply reply = template.ParseReply(updates);
+
+        Assert.Equal(["f"], reply.ToolCalls.Select(c => c.Name));
+        Assert.Equal("Checking. Hmm <tool_call>{not json}</tool_call>", reply.Text);
+        Assert.Empty(reply.UnparsedBlocks);
+    }
+
+    private static GenerationUpdate Tag(int token) => new(token == 200025 ? "<|tool_call|>" : "<|/tool_call|>") { ControlTokenId = token };
 
     private static void AssertJsonEqual(string expected, string actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"{expected} != {actual}");

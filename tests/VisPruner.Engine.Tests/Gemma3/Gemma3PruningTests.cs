@@ -125,7 +125,7 @@ public sealed class Gemma3PruningTests(Gemma3Folder folder, ITestOutputHelper ou
         int[] answer = [.. handTokens.TakeWhile(t => !config.Model.EosTokenIds.Contains(t)).Take(Tokens)];
         using ReplyDecoder decoder = model.CreateReplyDecoder();
         output.WriteLine($"rank {rank}, {images} image(s), {selector}: {40 * images} of {256 * images} rows kept; greedy {string.Join(" ", handTokens)}");
-        Assert.Equal(string.Concat(answer.Select(decoder.Decode)), result.Text);
+        Assert.Equal(string.Concat(answer.Select(token => decoder.Decode(token).Text)), result.Text);
     }
 
     private static async Task<PreparedPrompt> PrepareAsync(IMultimodalPipeline pipeline, GenAiConfig config, GenerationRequest request)

@@ -1,4 +1,4 @@
-using System.Text;
+using VisPruner.Engine.ChatTemplates;
 using VisPruner.Engine.Generation;
 
 namespace VisPruner.Engine.Tests.Generation;
@@ -49,9 +49,9 @@ public sealed class ReplyBudgetTests
         ReplyBudget budget = ReplyBudget.For(20, promptTokens: 100, contextLength: 1000, CallBlocks);
         Assert.Equal((20, 70), (budget.Requested, budget.Ceiling));
 
-        Assert.Equal(runsOn, budget.AllowsMore(20, new StringBuilder(written)));
-        Assert.True(budget.AllowsMore(19, new StringBuilder(written)));
-        Assert.False(budget.AllowsMore(70, new StringBuilder(written)));
+        Assert.Equal(runsOn, budget.AllowsMore(20, Written(written)));
+        Assert.True(budget.AllowsMore(19, Written(written)));
+        Assert.False(budget.AllowsMore(70, Written(written)));
     }
 
     [Fact]
@@ -60,7 +60,32 @@ public sealed class ReplyBudgetTests
         ReplyBudget budget = ReplyBudget.For(null, promptTokens: 100, contextLength: 1000, CallBlocks);
 
         Assert.Equal((900, 900), (budget.Requested, budget.Ceiling));
-        budget.ThrowIfCutShort(900, new StringBuilder("text after the call"));
-        Assert.Throws<PromptTooLongException>(() => budget.ThrowIfCutShort(900, new StringBuilder("<tool_call>\n{\"na")));
+        budget.ThrowIfCutShort(900, Written("text after the call"));
+        Assert.Throws<PromptTooLongException>(() => budget.ThrowIfCutShort(900, Written("<tool_call>\n{\"na")));
+    }
+
+    [Theory]
+    [InlineData(new[] { 7, 8 }, false)]
+    [InlineData(new[] { 7, 200025, 8 }, true)] // inside a call
+    [InlineData(new[] { 200025, 8, 200026, 9 }, false)] // after a call
+    public void Where_the_tags_are_tokens_only_the_tokens_open_and_close_a_call(int[] tokens, bool runsOn)
+    {
+        var blocks = CallBlocks with { Span = new BoundedSpan("<|tool_call|>", "<|/tool_call|>") { Tokens = new ToolCallTokens(200025, 200026) } };
+        ReplyBudget budget = ReplyBudget.For(20, promptTokens: 100, contextLength: 1000, blocks);
+        var spans = new OpenSpanTracker(blocks.Span!);
+        foreach (int token in tokens)
+        {
+            // Text that spells a tag is not a tag.
+            spans.Add(token, token == 8 ? "<|tool_call|>" : string.Empty);
+        }
+
+        Assert.Equal(runsOn, budget.AllowsMore(20, spans));
+    }
+
+    private static OpenSpanTracker Written(string text)
+    {
+        var spans = new OpenSpanTracker(CallBlocks.Span!);
+        spans.Add(0, text);
+        return spans;
     }
 }

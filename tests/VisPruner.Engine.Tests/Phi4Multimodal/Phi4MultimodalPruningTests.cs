@@ -33,11 +33,11 @@ public sealed class Phi4MultimodalPruningTests(Phi4MultimodalFolder folder, ITes
     public async Task A_pruned_request_has_K_placeholders_and_K_rows_and_reports_K_of_M_visual_tokens()
     {
         var pruning = new VisualTokenPruningOptions { TokensPerImage = 64 };
-        (GenAiModel model, IMultimodalPipeline pipeline, GenAiConfig config) = await LoadAsync();
+        (GenAiModel model, IMultimodalPipeline pipeline, GenAiConfig config) = await Phi4MultimodalFolder.LoadPipelineAsync(folder.Path);
         using (model)
         using (pipeline)
         {
-            PreparedPrompt prompt = await PrepareAsync(pipeline, config, Ask(pruning));
+            PreparedPrompt prompt = await Phi4MultimodalFolder.PrepareAsync(pipeline, config, Ask(pruning));
             const int k = 64 + 27 + 1 + 16; // the budget and every separator
             Assert.Equal([k], prompt.ImageTokenCounts);
             Assert.Equal(k, prompt.InputIds.Count(id => id == Phi4MultimodalStage.ImageTokenId));
@@ -96,7 +96,7 @@ public sealed class Phi4MultimodalPruningTests(Phi4MultimodalFolder folder, ITes
         // The engine's own prompt for the request: the same ids and rows, so the same first-step logits.
         using (IMultimodalPipeline pipeline = await ModelFamilies.LoadAsync(folder.Path, config, model, options, NullLogger.Instance, CancellationToken.None))
         {
-            PreparedPrompt prompt = await PrepareAsync(pipeline, config, Ask(pruning));
+            PreparedPrompt prompt = await Phi4MultimodalFolder.PrepareAsync(pipeline, config, Ask(pruning));
             Assert.Equal(ids, prompt.InputIds);
             (float[] engineLogits, int[] engineTokens) = HookedGeneration.Run(model, prompt.InputIds, prompt.ImageFeatures, prompt.ImageTokenCounts);
             Assert.Equal(0f, HookedGeneration.MaxDifference(handLogits, engineLogits));
@@ -108,21 +108,7 @@ public sealed class Phi4MultimodalPruningTests(Phi4MultimodalFolder folder, ITes
         int[] answer = [.. handTokens.TakeWhile(t => !config.Model.EosTokenIds.Contains(t)).Take(Tokens)];
         using ReplyDecoder decoder = model.CreateReplyDecoder();
         output.WriteLine($"{selector}{(perPart ? " per part" : string.Empty)}: {rows.Length} of 1596 rows kept; greedy {string.Join(" ", handTokens)}");
-        Assert.Equal(string.Concat(answer.Select(decoder.Decode)), result.Text);
-    }
-
-    private async Task<(GenAiModel Model, IMultimodalPipeline Pipeline, GenAiConfig Config)> LoadAsync()
-    {
-        GenAiConfig config = GenAiConfig.Load(Path.Combine(folder.Path, GenAiConfig.FileName));
-        var options = new MultimodalEngineOptions();
-        GenAiModel model = GenAiModel.Load(folder.Path, config, options);
-        return (model, await ModelFamilies.LoadAsync(folder.Path, config, model, options, NullLogger.Instance, CancellationToken.None), config);
-    }
-
-    private static async Task<PreparedPrompt> PrepareAsync(IMultimodalPipeline pipeline, GenAiConfig config, GenerationRequest request)
-    {
-        RequestImage[] read = await RequestImages.ReadAsync(request.Images, new ImageLimits(), CancellationToken.None);
-        return await pipeline.PrepareAsync(request, read, config.Model.ContextLength, CancellationToken.None);
+        Assert.Equal(string.Concat(answer.Select(token => decoder.Decode(token).Text)), result.Text);
     }
 
     private static int[] Encode(Microsoft.ML.OnnxRuntimeGenAI.Tokenizer tokenizer, string text)

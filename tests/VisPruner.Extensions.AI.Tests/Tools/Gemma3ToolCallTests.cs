@@ -98,27 +98,5 @@ public sealed class Gemma3ToolCallTests(Gemma3ToolCallTests.Gemma3Client gemma, 
     }
 
     /// <summary>A client on a gemma3 demo folder (random weights), shared by the class's tests.</summary>
-    public sealed class Gemma3Client : IDisposable
-    {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "vispruner-gemma3-tools-" + Guid.NewGuid().ToString("N"));
-        private readonly Lazy<Task<VisPrunerChatClient>> _client;
-
-        public Gemma3Client()
-        {
-            TinyGemma3Model.Write(_folder);
-            _client = new(() => VisPrunerChatClient.LoadAsync(new VisPrunerChatClientOptions { ModelFolder = _folder, StructuredOutput = TinyModels.SmallLimits }));
-        }
-
-        public Task<VisPrunerChatClient> ClientAsync() => _client.Value;
-
-        public void Dispose()
-        {
-            if (_client.IsValueCreated && _client.Value.IsCompletedSuccessfully)
-            {
-                _client.Value.Result.Dispose();
-            }
-
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public sealed class Gemma3Client() : DemoFolderClient("gemma3", folder => TinyGemma3Model.Write(folder));
 }

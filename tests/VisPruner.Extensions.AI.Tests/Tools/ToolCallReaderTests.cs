@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using VisPruner.Extensions.AI.Tools;
 using VisPruner.Engine.ChatTemplates;
+using VisPruner.Engine.Generation;
 
 namespace VisPruner.Extensions.AI.Tests.Tools;
 
@@ -12,7 +13,7 @@ public sealed class ToolCallReaderTests(TinyModels models)
     private async Task<(List<FunctionCallContent> Calls, string Text)> ReadAsync(string markup, bool single = false)
     {
         IChatTemplate phi3 = (await models.RandomClientAsync()).Engine.ChatTemplate;
-        return ToolCallReader.Read(markup, phi3, ToolCallMarkup.Of(phi3), single);
+        return ToolCallReader.Read([new GenerationUpdate(markup)], phi3, ToolCallMarkup.Of(phi3), single);
     }
 
     [Fact]

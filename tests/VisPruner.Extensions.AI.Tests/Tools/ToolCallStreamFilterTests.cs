@@ -1,4 +1,5 @@
 using System.Text;
+using VisPruner.Engine.Generation;
 using VisPruner.Extensions.AI.Tools;
 
 namespace VisPruner.Extensions.AI.Tests.Tools;
@@ -20,10 +21,10 @@ public sealed class ToolCallStreamFilterTests
         for (int split = 0; split <= reply.Length; split++)
         {
             var filter = new ToolCallStreamFilter(Markup);
-            string text = filter.Push(reply[..split]) + filter.Push(reply[split..]);
-            (string rest, string markup) = filter.Complete();
+            string text = filter.Push(new GenerationUpdate(reply[..split])) + filter.Push(new GenerationUpdate(reply[split..]));
+            (string rest, IReadOnlyList<GenerationUpdate> markup) = filter.Complete();
             Assert.Equal(shown, text + rest);
-            Assert.Equal(held, markup);
+            Assert.Equal(held, Text(markup));
         }
     }
 
@@ -46,16 +47,18 @@ public sealed class ToolCallStreamFilterTests
             for (int position = 0; position < whole.Length;)
             {
                 int length = Math.Min(random.Next(1, 6), whole.Length - position);
-                string piece = filter.Push(whole.Substring(position, length));
+                string piece = filter.Push(new GenerationUpdate(whole.Substring(position, length)));
                 Assert.DoesNotContain("<tool_call>", shown.Append(piece).ToString(), StringComparison.Ordinal);
                 position += length;
             }
 
-            (string rest, string markup) = filter.Complete();
+            (string rest, IReadOnlyList<GenerationUpdate> markup) = filter.Complete();
             shown.Append(rest);
             int open = whole.IndexOf("<tool_call>", StringComparison.Ordinal);
             Assert.Equal(open < 0 ? whole : whole[..open], shown.ToString());
-            Assert.Equal(open < 0 ? string.Empty : whole[open..], markup);
+            Assert.Equal(open < 0 ? string.Empty : whole[open..], Text(markup));
         }
     }
+
+    private static string Text(IReadOnlyList<GenerationUpdate> updates) => string.Concat(updates.Select(u => u.Text));
 }

@@ -6,6 +6,7 @@ namespace VisPruner.Engine.ChatTemplates;
 /// Phi-4-multimodal: turns without newlines (<c>&lt;|user|&gt;&lt;|image_1|&gt;...&lt;|end|&gt;&lt;|assistant|&gt;</c>),
 /// tool schemas in the system turn as <c>&lt;|tool|&gt;[json]&lt;|/tool|&gt;</c>, calls as
 /// <c>&lt;|tool_call|&gt;[json]&lt;|/tool_call|&gt;</c> and results as <c>&lt;|tool_response|&gt;...&lt;|end|&gt;</c>.
+/// The tool tags are tokens of Phi-4's vocabulary (200023 to 200027), which the model writes as such.
 /// </summary>
 internal sealed class Phi4MultimodalChatTemplate : IChatTemplate
 {
@@ -27,6 +28,9 @@ internal sealed class Phi4MultimodalChatTemplate : IChatTemplate
 
     /// <inheritdoc />
     public string ToolCallArgumentsName => "arguments";
+
+    /// <inheritdoc />
+    public ToolCallTokens? ToolCallTokens { get; } = new(200025, 200026);
 
     /// <inheritdoc />
     public AssistantReply ParseReply(string generatedText) => ToolCallBlockParser.Parse(generatedText, ToolCallOpen, ToolCallClose);
