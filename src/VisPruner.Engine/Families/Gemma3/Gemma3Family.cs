@@ -24,7 +24,7 @@ internal sealed class Gemma3Family : IModelFamily
 
     public void CheckFolder(string folder, GenAiConfig config)
     {
-        RequireVision(config);
+        VisionSection.Require(config, ModelType);
         Gemma3FolderChecks.RequireEmbedding(config);
     }
 
@@ -33,18 +33,9 @@ internal sealed class Gemma3Family : IModelFamily
     public async Task<IMultimodalPipeline> LoadPipelineAsync(
         string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        VisionConfig vision = RequireVision(config);
+        VisionConfig vision = VisionSection.Require(config, ModelType);
         Gemma3FolderChecks.RequireTokens(model);
-        string processorPath = ConfiguredFile.Require(Path.Combine(folder, vision.ConfigFileName), "image processor configuration");
-        Gemma3ProcessorOptions processorOptions;
-        try
-        {
-            processorOptions = await Gemma3ProcessorConfig.LoadAsync(processorPath, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelFolderException(vision.ConfigFileName, null, ex.Message, ex);
-        }
+        Gemma3ProcessorOptions processorOptions = await VisionSection.LoadProcessorOptionsAsync(folder, vision, Gemma3ProcessorConfig.LoadAsync, cancellationToken).ConfigureAwait(false);
 
         (InferenceSession session, ReceivedAttentionTap tap) = ReceivedAttentionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
@@ -64,7 +55,4 @@ internal sealed class Gemma3Family : IModelFamily
             throw;
         }
     }
-
-    private VisionConfig RequireVision(GenAiConfig config) =>
-        config.Model.Vision ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", $"is missing; {ModelType} folders have a vision model.");
 }

@@ -20,22 +20,13 @@ internal sealed class Phi3VisionFamily : IModelFamily
 
     public IChatTemplate Template { get; } = new Phi3VisionChatTemplate();
 
-    public void CheckFolder(string folder, GenAiConfig config) => RequireVision(config);
+    public void CheckFolder(string folder, GenAiConfig config) => VisionSection.Require(config, ModelType);
 
     public async Task<IMultimodalPipeline> LoadPipelineAsync(
         string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        VisionConfig vision = RequireVision(config);
-        string processorPath = ConfiguredFile.Require(Path.Combine(folder, vision.ConfigFileName), "image processor configuration");
-        Phi3VisionProcessorOptions processorOptions;
-        try
-        {
-            processorOptions = await ProcessorConfig.LoadPhi3VisionAsync(processorPath, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelFolderException(vision.ConfigFileName, null, ex.Message, ex);
-        }
+        VisionConfig vision = VisionSection.Require(config, ModelType);
+        Phi3VisionProcessorOptions processorOptions = await VisionSection.LoadProcessorOptionsAsync(folder, vision, ProcessorConfig.LoadPhi3VisionAsync, cancellationToken).ConfigureAwait(false);
 
         (InferenceSession visionSession, Phi3VisionTap tap) = Phi3VisionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
@@ -57,7 +48,4 @@ internal sealed class Phi3VisionFamily : IModelFamily
             throw;
         }
     }
-
-    private VisionConfig RequireVision(GenAiConfig config) =>
-        config.Model.Vision ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", $"is missing; {ModelType} folders have a vision model.");
 }

@@ -25,7 +25,7 @@ internal sealed class Phi4MultimodalFamily : IModelFamily
 
     public void CheckFolder(string folder, GenAiConfig config)
     {
-        RequireVision(config);
+        VisionSection.Require(config, ModelType);
         if (config.Model.EmbeddingFileName is null)
         {
             throw new ModelFolderException(GenAiConfig.FileName, "model.embedding", "is missing; phi4mm folders merge the image rows into the prompt in an embedding model.");
@@ -37,18 +37,9 @@ internal sealed class Phi4MultimodalFamily : IModelFamily
     public async Task<IMultimodalPipeline> LoadPipelineAsync(
         string folder, GenAiConfig config, GenAiModel model, MultimodalEngineOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        VisionConfig vision = RequireVision(config);
+        VisionConfig vision = VisionSection.Require(config, ModelType);
         Phi4MultimodalSections sections = Phi4MultimodalSections.Read(folder);
-        string processorPath = ConfiguredFile.Require(Path.Combine(folder, vision.ConfigFileName), "image processor configuration");
-        Phi4MultimodalProcessorOptions processorOptions;
-        try
-        {
-            processorOptions = await Phi4MultimodalProcessorConfig.LoadAsync(processorPath, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelFolderException(vision.ConfigFileName, null, ex.Message, ex);
-        }
+        Phi4MultimodalProcessorOptions processorOptions = await VisionSection.LoadProcessorOptionsAsync(folder, vision, Phi4MultimodalProcessorConfig.LoadAsync, cancellationToken).ConfigureAwait(false);
 
         (InferenceSession session, ReceivedAttentionTap tap) = ReceivedAttentionTap.Load(Path.Combine(folder, vision.FileName), options, logger);
         try
@@ -66,7 +57,4 @@ internal sealed class Phi4MultimodalFamily : IModelFamily
             throw;
         }
     }
-
-    private VisionConfig RequireVision(GenAiConfig config) =>
-        config.Model.Vision ?? throw new ModelFolderException(GenAiConfig.FileName, "model.vision", $"is missing; {ModelType} folders have a vision model.");
 }
